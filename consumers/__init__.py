@@ -1,0 +1,1 @@
+"""Everything that takes results off Kafka."""

@@ -1,0 +1,1 @@
+"""The web dashboard and its read API (issue 6)."""

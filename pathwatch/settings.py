@@ -1,0 +1,104 @@
+"""One settings object for the whole pipeline, read from `PATHWATCH_*` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from pathwatch import PROJECT_ROOT
+
+
+class KafkaSettings(BaseModel):
+    """Where the broker listens and how our topics are named."""
+
+    host: str = "127.0.0.1"
+    port: int = 19092
+    controller_port: int = 19093
+    # Every topic, consumer group and the Faust app id carry this namespace, so tests
+    # (and several deployments on one broker) never see each other's data.
+    namespace: str = "pathwatch"
+    partitions: int = Field(default=4, ge=1)
+    heap_mb: int = Field(default=1024, ge=256)
+
+    @property
+    def bootstrap(self) -> str:
+        """`host:port` for clients."""
+        return f"{self.host}:{self.port}"
+
+
+class ClickHouseSettings(BaseModel):
+    """Connection to the ClickHouse server."""
+
+    host: str = "127.0.0.1"
+    port: int = 19000
+    http_port: int = 18123
+    database: str = "pathwatch"
+    user: str = "default"
+    password: SecretStr = SecretStr("")
+
+
+class StackSettings(BaseModel):
+    """The local stack that `pathwatch stack up` starts."""
+
+    state_dir: Path = PROJECT_ROOT / ".pathwatch"
+    deploy_dir: Path = PROJECT_ROOT / "deploy"
+    kafka_version: str = "4.1.2"
+    clickhouse_server_bin: str = "clickhouse-server"
+    start_timeout_s: float = 90.0
+
+
+class StreamsSettings(BaseModel):
+    """The Faust worker."""
+
+    store: str = "memory://"
+    web_port: int = 16066
+    web_enabled: bool = False
+
+
+class SinkSettings(BaseModel):
+    """Batching of the ClickHouse sinks."""
+
+    batch_max_rows: int = Field(default=5000, ge=1)
+    batch_max_seconds: float = Field(default=1.0, gt=0)
+    retry_initial_s: float = 0.5
+    retry_max_s: float = 15.0
+
+
+class PrivacySettings(BaseModel):
+    """Keys for pseudonymisation at the edge (domain.md §8)."""
+
+    pseudonym_key: SecretStr = SecretStr("")
+
+
+class Settings(BaseSettings):
+    """Effective settings: defaults, overridden by `PATHWATCH_<SECTION>__<FIELD>` variables."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PATHWATCH_", env_nested_delimiter="__", extra="ignore"
+    )
+
+    kafka: KafkaSettings = KafkaSettings()
+    clickhouse: ClickHouseSettings = ClickHouseSettings()
+    stack: StackSettings = StackSettings()
+    streams: StreamsSettings = StreamsSettings()
+    sink: SinkSettings = SinkSettings()
+    privacy: PrivacySettings = PrivacySettings()
+
+    def masked(self) -> dict[str, Any]:
+        """Effective values as plain data, secrets masked."""
+        data: dict[str, Any] = self.model_dump(mode="json")
+        data["clickhouse"]["password"] = (
+            "***" if self.clickhouse.password.get_secret_value() else ""
+        )
+        data["privacy"]["pseudonym_key"] = (
+            "***" if self.privacy.pseudonym_key.get_secret_value() else ""
+        )
+        return data
+
+
+def get_settings() -> Settings:
+    """Build settings from the current environment (never cached at import time)."""
+    return Settings()

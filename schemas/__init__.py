@@ -1,0 +1,1 @@
+"""The contract: event models, enums, topic names, reference data."""

@@ -1,0 +1,36 @@
+"""Dead letters: what failed, why, and where it came from. Never a CPR number."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Reason(StrEnum):
+    """Why a message was dead-lettered; a bounded set, used as a metric label."""
+
+    EMPTY = "empty"
+    OVERSIZED = "oversized"
+    INVALID_UTF8 = "invalid_utf8"
+    MALFORMED_JSON = "malformed_json"
+    NOT_AN_OBJECT = "not_an_object"
+    CPR_DETECTED = "cpr_detected"
+    UNKNOWN_EVENT_TYPE = "unknown_event_type"
+    FUTURE_SCHEMA_VERSION = "future_schema_version"
+    VALIDATION_ERROR = "validation_error"
+    TIMESTAMP_IN_FUTURE = "timestamp_in_future"
+
+
+class DeadLetter(BaseModel):
+    """A rejected message with its reason and Kafka coordinates."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reason: Reason
+    detail: str
+    source_topic: str
+    source_partition: int
+    source_offset: int
+    # The original message text, withheld (None) when it may hold a CPR number or is not text.
+    payload: str | None = None

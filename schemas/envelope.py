@@ -1,0 +1,85 @@
+"""The common envelope of every pathway event (domain.md §4.1)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, ClassVar
+from uuid import UUID
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from schemas.enums import ActorRole, Programme, Sensitivity, SourceSystem, TrialArm
+from schemas.privacy import CprDetectedError, find_cpr
+
+
+def _to_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+"""A timezone-aware timestamp, normalised to UTC. Naive timestamps are rejected."""
+
+Pseudonym = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{6,80}$")]
+"""A pseudonymous token (keyed HMAC at the edge), never a CPR number (§8)."""
+
+MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^\d{3}$")]
+"""Three-digit DST municipality code, e.g. 153 Brøndby."""
+
+Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
+"""A short coded value: never free text (§8.7)."""
+
+
+class Envelope(BaseModel):
+    """Fields every event carries; subclasses add `event_type` and their payload."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+    # Each concrete event type declares its current version here; payloads carrying an
+    # older version are lifted by upcasters before validation (schemas/events/registry.py).
+    SCHEMA_VERSION: ClassVar[int] = 1
+
+    event_id: UUID
+    schema_version: int = Field(default=1, ge=1)
+    occurred_at: UtcDatetime
+    recorded_at: UtcDatetime
+    ingested_at: UtcDatetime | None = None
+    source_system: SourceSystem
+    producer_id: Code
+    citizen_id: Pseudonym
+    pathway_id: Pseudonym
+    municipality_code: MunicipalityCode
+    job_centre_id: Code
+    actor_role: ActorRole
+    actor_id: Pseudonym | None = None
+    programme_id: Programme = Programme.NONE
+    trial_arm: TrialArm | None = None
+    causation_id: Code | None = None
+    correlation_id: Code | None = None
+    sensitivity: Sensitivity = Sensitivity.NORMAL
+    supersedes_event_id: UUID | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reject_cpr(cls, data: Any) -> Any:
+        """Reject a CPR-like value in any field before anything else looks at it (§8.1)."""
+        path = find_cpr(data)
+        if path is not None:
+            raise CprDetectedError(path)
+        return data
+
+    @model_validator(mode="after")
+    def _check_version(self) -> Envelope:
+        if self.schema_version != self.SCHEMA_VERSION:
+            raise ValueError(
+                f"schema_version {self.schema_version} is not supported for this event type "
+                f"(current: {self.SCHEMA_VERSION})"
+            )
+        return self

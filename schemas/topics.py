@@ -1,0 +1,59 @@
+"""Every name Kafka can see, declared once.
+
+Faust derives topic, changelog and agent names from module paths when they are not given
+explicitly, so moving a function would silently rename a topic. All of them live here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Names:
+    """Kafka-visible names for one namespace (one deployment, or one test)."""
+
+    namespace: str
+
+    @property
+    def events(self) -> str:
+        """Raw pathway events, key = pathway id (domain.md §4.1)."""
+        return f"{self.namespace}.events.v1"
+
+    @property
+    def facts(self) -> str:
+        """Per-pathway facts, compacted, key = pathway id."""
+        return f"{self.namespace}.facts.pathway.v1"
+
+    @property
+    def dead_letters(self) -> str:
+        """Messages that failed decoding or validation, with their reason."""
+        return f"{self.namespace}.deadletter.v1"
+
+    @property
+    def app_id(self) -> str:
+        """Faust application id (prefix of its changelog topics and consumer group)."""
+        return f"{self.namespace}-worker"
+
+    @property
+    def pathway_table(self) -> str:
+        """Faust table holding per-pathway state; changelog `<app_id>-<table>-changelog`."""
+        return "pathway-state"
+
+    @property
+    def pathway_agent(self) -> str:
+        """The agent that folds events into pathway state."""
+        return "pathway-fold"
+
+    @property
+    def fact_sink_group(self) -> str:
+        """Consumer group of the ClickHouse fact sink."""
+        return f"{self.namespace}-sink-facts"
+
+    def source_topics(self) -> list[str]:
+        """Topics the project creates up front (Faust creates only its own changelogs)."""
+        return [self.events, self.facts, self.dead_letters]
+
+    def compacted_topics(self) -> set[str]:
+        """Topics whose latest value per key is what matters."""
+        return {self.facts}

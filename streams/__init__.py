@@ -1,0 +1,1 @@
+"""The Faust app: decoding and dead letters, per-pathway state, metrics."""

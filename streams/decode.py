@@ -1,0 +1,95 @@
+"""Bytes in, a typed event or a dead letter out: the only place that catches ValidationError."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import orjson
+from pydantic import ValidationError
+
+from schemas.deadletter import DeadLetter, Reason
+from schemas.envelope import Envelope
+from schemas.events.registry import FutureSchemaVersion, UnknownEventType, upcast
+from schemas.privacy import find_cpr
+
+MAX_MESSAGE_BYTES = 64 * 1024
+# Clocks of source systems drift; an event more than this far ahead of the pipeline's clock
+# is a data error (a typo in a year), not an early event.
+MAX_FUTURE_SKEW = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    """Where a message came from."""
+
+    topic: str
+    partition: int
+    offset: int
+
+
+def _describe(exc: ValidationError) -> str:
+    """Field paths and messages only: pydantic's str() would echo the input values."""
+    parts = []
+    for err in exc.errors(include_url=False, include_input=False, include_context=False):
+        loc = ".".join(str(p) for p in err["loc"]) or "<root>"
+        parts.append(f"{loc}: {err['msg']}")
+    return "; ".join(parts)[:2000]
+
+
+def decode(raw: bytes | None, where: Coordinates, now: datetime) -> Envelope | DeadLetter:
+    """Decode and validate one Kafka message value; every failure becomes a dead letter."""
+
+    def dead(reason: Reason, detail: str, keep_payload: bool = True) -> DeadLetter:
+        text: str | None = None
+        if keep_payload and raw is not None:
+            text = raw.decode("utf-8", errors="strict")[:MAX_MESSAGE_BYTES]
+        return DeadLetter(
+            reason=reason,
+            detail=detail,
+            source_topic=where.topic,
+            source_partition=where.partition,
+            source_offset=where.offset,
+            payload=text,
+        )
+
+    if not raw:
+        return dead(Reason.EMPTY, "message value is empty", keep_payload=False)
+    if len(raw) > MAX_MESSAGE_BYTES:
+        return dead(
+            Reason.OVERSIZED, f"{len(raw)} bytes > limit {MAX_MESSAGE_BYTES}", keep_payload=False
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return dead(Reason.INVALID_UTF8, f"invalid UTF-8 at byte {exc.start}", keep_payload=False)
+    # Scan the raw text before parsing, so a CPR number in a broken message is not kept either.
+    if find_cpr(text) is not None:
+        return dead(
+            Reason.CPR_DETECTED,
+            "a value shaped like a CPR number was found; message withheld (domain.md §8)",
+            keep_payload=False,
+        )
+    try:
+        payload: Any = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        return dead(Reason.MALFORMED_JSON, f"malformed JSON: {exc.msg} at position {exc.pos}")
+    if not isinstance(payload, dict):
+        return dead(Reason.NOT_AN_OBJECT, f"expected a JSON object, got {type(payload).__name__}")
+    try:
+        cls, lifted = upcast(payload)
+    except UnknownEventType as exc:
+        return dead(Reason.UNKNOWN_EVENT_TYPE, str(exc))
+    except FutureSchemaVersion as exc:
+        return dead(Reason.FUTURE_SCHEMA_VERSION, str(exc))
+    try:
+        event = cls.model_validate(lifted)
+    except ValidationError as exc:
+        return dead(Reason.VALIDATION_ERROR, _describe(exc))
+    if event.occurred_at > now + MAX_FUTURE_SKEW:
+        return dead(
+            Reason.TIMESTAMP_IN_FUTURE,
+            f"occurred_at {event.occurred_at.isoformat()} is ahead of the pipeline clock",
+        )
+    return event

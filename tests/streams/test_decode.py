@@ -1,0 +1,87 @@
+"""decode(): every failure becomes a dead letter with a specific reason."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from schemas.deadletter import DeadLetter, Reason
+from schemas.events import ContactInitiated
+from streams.decode import MAX_MESSAGE_BYTES, Coordinates, decode
+from tests.factories import T0, contact
+
+WHERE = Coordinates("t", 2, 41)
+NOW = T0 + timedelta(days=1)
+
+
+def enc(payload: Any) -> bytes:
+    return json.dumps(payload).encode()
+
+
+def reason_of(raw: bytes | None) -> Reason:
+    result = decode(raw, WHERE, NOW)
+    assert isinstance(result, DeadLetter), result
+    assert (result.source_topic, result.source_partition, result.source_offset) == ("t", 2, 41)
+    return result.reason
+
+
+def test_valid_event_decodes() -> None:
+    result = decode(enc(contact()), WHERE, NOW)
+    assert isinstance(result, ContactInitiated)
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        (None, Reason.EMPTY),
+        (b"", Reason.EMPTY),
+        (b"\xff\xfe{", Reason.INVALID_UTF8),
+        (b"{not json", Reason.MALFORMED_JSON),
+        (b"[1, 2]", Reason.NOT_AN_OBJECT),
+        (b"x" * (MAX_MESSAGE_BYTES + 1), Reason.OVERSIZED),
+    ],
+)
+def test_bytes_level_failures(raw: bytes | None, reason: Reason) -> None:
+    assert reason_of(raw) is reason
+
+
+def test_contract_level_failures() -> None:
+    assert reason_of(enc({**contact(), "event_type": "made.up"})) is Reason.UNKNOWN_EVENT_TYPE
+    assert reason_of(enc(contact(schema_version=7))) is Reason.FUTURE_SCHEMA_VERSION
+    missing = contact()
+    del missing["channel"]
+    assert reason_of(enc(missing)) is Reason.VALIDATION_ERROR
+    assert reason_of(enc(contact(channel=5))) is Reason.VALIDATION_ERROR
+    assert reason_of(enc(contact(extra_field="x"))) is Reason.VALIDATION_ERROR
+    assert reason_of(enc(contact(occurred_at="2024-03-04T09:30:00"))) is Reason.VALIDATION_ERROR
+
+
+def test_future_timestamp() -> None:
+    future = datetime(2030, 1, 1, tzinfo=UTC)
+    assert reason_of(enc(contact(at=future))) is Reason.TIMESTAMP_IN_FUTURE
+
+
+def test_validation_detail_names_fields_without_values() -> None:
+    result = decode(enc(contact(channel="TELEPATHY")), WHERE, NOW)
+    assert isinstance(result, DeadLetter)
+    assert "channel" in result.detail
+    assert "TELEPATHY" not in result.detail
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        enc(contact(job_centre_id="0101701234")),
+        b'{"broken": "010170-1234"',  # even in malformed JSON
+    ],
+)
+def test_cpr_is_dead_lettered_and_not_kept(raw: bytes) -> None:
+    result = decode(raw, WHERE, NOW)
+    assert isinstance(result, DeadLetter)
+    assert result.reason is Reason.CPR_DETECTED
+    assert result.payload is None
+    assert "0101701234" not in result.model_dump_json()
+    assert "010170-1234" not in result.model_dump_json()
