@@ -47,7 +47,16 @@ class ClickHouseService(Service):
         logger.info("installing clickhouse-server with apt-get")
         for cmd in (
             [*sudo, apt, "update", "-qq"],
-            [*sudo, apt, "install", "-y", "-qq", "--no-install-recommends", "clickhouse-server"],
+            [
+                *sudo,
+                apt,
+                "install",
+                "-y",
+                "-qq",
+                "--no-install-recommends",
+                "clickhouse-server",
+                "clickhouse-client",
+            ],
         ):
             result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
             if result.returncode != 0:
