@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from pathwatch.settings import Settings
-from pathwatch.stack.common import pid_alive
+from pathwatch.stack.common import pid_alive, terminate
 
 
 def _paths(settings: Settings, name: str) -> tuple[Path, Path]:
@@ -63,11 +61,6 @@ def stop(settings: Settings, name: str, timeout: float = 20.0) -> bool:
     if pid is None:
         pid_file.unlink(missing_ok=True)
         return False
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while pid_alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    if pid_alive(pid):
-        os.kill(pid, signal.SIGKILL)
+    terminate(pid, timeout)
     pid_file.unlink(missing_ok=True)
     return True

@@ -42,6 +42,16 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
+def terminate(pid: int, timeout: float) -> None:
+    """SIGTERM a process, SIGKILL it if it is still alive after `timeout` seconds."""
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while pid_alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if pid_alive(pid):
+        os.kill(pid, signal.SIGKILL)
+
+
 def require_tool(name: str, hint: str) -> str:
     """Path of an executable, or a StackError saying how to get it."""
     path = shutil.which(name)
@@ -126,12 +136,7 @@ class Service:
         if pid is None:
             self.pid_file.unlink(missing_ok=True)
             return f"{self.name}: not running"
-        os.kill(pid, signal.SIGTERM)
-        deadline = time.monotonic() + timeout
-        while pid_alive(pid) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if pid_alive(pid):
-            os.kill(pid, signal.SIGKILL)
+        terminate(pid, timeout)
         self.pid_file.unlink(missing_ok=True)
         return f"{self.name}: stopped (pid {pid})"
 
