@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from typing import Any
 
 from kafka import KafkaAdminClient
 from kafka.admin import NewTopic
@@ -33,6 +35,30 @@ def ensure_topics(settings: Settings) -> list[str]:
                 pass  # created concurrently by another process: fine
         if created:
             logger.info("created topics %s", ", ".join(created))
+        _wait_until_led(admin, names.source_topics(), settings.kafka.partitions)
         return created
     finally:
         admin.close()
+
+
+def _wait_until_led(admin: Any, topics: list[str], partitions: int, timeout: float = 30) -> None:
+    """Block until every partition of `topics` has a leader.
+
+    A client that subscribes to a topic whose metadata is not complete yet may get no partitions
+    of it until its next metadata refresh (minutes later); Faust and the sinks start right after.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        described = admin.describe_topics(topics)
+        ready = all(
+            t.get("error_code") == 0
+            and len(t["partitions"]) >= partitions
+            and all(p.get("leader_id", -1) >= 0 for p in t["partitions"])
+            for t in described
+        )
+        if ready:
+            return
+        if time.monotonic() > deadline:
+            logger.warning("topics %s still have partitions without a leader", ", ".join(topics))
+            return
+        time.sleep(0.2)

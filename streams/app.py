@@ -34,6 +34,8 @@ app = faust.App(
     processing_guarantee="at_least_once",
     producer_acks=-1,
     consumer_auto_offset_reset="earliest",
+    # Pick up topic metadata changes within seconds, not the default 5 minutes.
+    consumer_metadata_max_age_ms=5000,
 )
 
 events_topic = app.topic(
