@@ -32,7 +32,11 @@ async def pathway_fold(stream: Any) -> AsyncIterator[None]:
         result = decode(event.value, where, now=datetime.now(UTC))
         if isinstance(result, DeadLetter):
             logger.warning(
-                "dead letter %s at %s/%d/%d", result.reason.value, *where.__dict__.values()
+                "dead letter %s at %s/%d/%d",
+                result.reason.value,
+                where.topic,
+                where.partition,
+                where.offset,
             )
             await dead_letter_topic.send(key=event.key, value=result.model_dump_json().encode())
             yield None

@@ -6,7 +6,6 @@ import logging
 import os
 import shutil
 import subprocess
-from pathlib import Path
 
 from pathwatch.settings import Settings
 from pathwatch.stack.common import Service, StackError
@@ -103,8 +102,3 @@ class ClickHouseService(Service):
             return bool(client.execute("SELECT 1") == [(1,)])
         finally:
             client.disconnect()
-
-
-def data_path(settings: Settings) -> Path:
-    """Where the server keeps its data."""
-    return settings.stack.state_dir / "clickhouse" / "data"
