@@ -31,6 +31,16 @@ class Names:
         return f"{self.namespace}.deadletter.v1"
 
     @property
+    def alerts(self) -> str:
+        """Stalled-pathway alerts (schemas/alerts.py), compacted, key = `<pathway>:<rule>`."""
+        return f"{self.namespace}.alerts.v1"
+
+    @property
+    def progress(self) -> str:
+        """Completeness watermarks (schemas/progress.py), compacted, key = partition."""
+        return f"{self.namespace}.progress.v1"
+
+    @property
     def app_id(self) -> str:
         """Faust application id (prefix of its changelog topics and consumer group)."""
         return f"{self.namespace}-worker"
@@ -50,10 +60,30 @@ class Names:
         """Consumer group of the ClickHouse fact sink."""
         return f"{self.namespace}-sink-facts"
 
+    @property
+    def raw_sink_group(self) -> str:
+        """Consumer group of the ClickHouse raw-event sink (audit, backfill, batch recompute)."""
+        return f"{self.namespace}-sink-raw"
+
+    @property
+    def alert_sink_group(self) -> str:
+        """Consumer group of the ClickHouse alert sink."""
+        return f"{self.namespace}-sink-alerts"
+
+    @property
+    def dead_letter_sink_group(self) -> str:
+        """Consumer group of the ClickHouse dead-letter sink."""
+        return f"{self.namespace}-sink-deadletters"
+
+    @property
+    def progress_sink_group(self) -> str:
+        """Consumer group of the ClickHouse progress (watermark) sink."""
+        return f"{self.namespace}-sink-progress"
+
     def source_topics(self) -> list[str]:
         """Topics the project creates up front (Faust creates only its own changelogs)."""
-        return [self.events, self.facts, self.dead_letters]
+        return [self.events, self.facts, self.dead_letters, self.alerts, self.progress]
 
     def compacted_topics(self) -> set[str]:
         """Topics whose latest value per key is what matters."""
-        return {self.facts}
+        return {self.facts, self.alerts, self.progress}

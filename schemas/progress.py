@@ -1,0 +1,22 @@
+"""The completeness watermark the worker publishes (issue 4, item 6)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+OVERALL = -1
+"""`partition` value of the overall watermark (minimum over all partitions)."""
+
+
+class Watermark(BaseModel):
+    """Results are complete up to `watermark` (event time) for this partition, or overall."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    partition: int  # Kafka partition of the events topic, or OVERALL
+    watermark: datetime  # max event time seen minus the allowed lateness
+    max_event_time: datetime
+    events_seen: int = Field(ge=0)
+    emitted_at: datetime  # processing time of this report (for lag, never for metrics)
