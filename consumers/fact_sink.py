@@ -42,7 +42,7 @@ def fact_row(fact: PathwayFact, written_at: datetime) -> tuple[Any, ...]:
         fact.citizen_id,
         fact.municipality_code,
         fact.job_centre_id,
-        fact.contact_at,
+        fact.entry_at,
         fact.visitation_at,
         fact.first_company_placement_at,
         fact.days_to_first_company_placement,

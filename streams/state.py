@@ -75,7 +75,7 @@ class PathwayState:
             citizen_id=self.citizen_id,
             municipality_code=self.municipality_code,
             job_centre_id=self.job_centre_id,
-            contact_at=self.contact_at,
+            entry_at=self.contact_at,
             visitation_at=self.visitation_at,
             first_company_placement_at=self.first_company_placement_at,
             days_to_first_company_placement=days,
@@ -143,7 +143,7 @@ def batch_facts(events: list[Envelope]) -> dict[str, PathwayFact]:
             citizen_id=latest.citizen_id,
             municipality_code=latest.municipality_code,
             job_centre_id=latest.job_centre_id,
-            contact_at=contact,
+            entry_at=contact,
             visitation_at=min(visits, default=None),
             first_company_placement_at=placement,
             days_to_first_company_placement=(
