@@ -18,5 +18,9 @@ class Watermark(BaseModel):
     partition: int  # Kafka partition of the events topic, or OVERALL
     watermark: datetime  # max event time seen minus the allowed lateness
     max_event_time: datetime
+    # Reconciliation (issue 7): events_seen = events_applied + duplicates + dead_letters.
     events_seen: int = Field(ge=0)
+    events_applied: int = Field(default=0, ge=0)
+    duplicates: int = Field(default=0, ge=0)
+    dead_letters: int = Field(default=0, ge=0)
     emitted_at: datetime  # processing time of this report (for lag, never for metrics)
