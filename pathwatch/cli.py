@@ -252,6 +252,26 @@ def demo(ctx: click.Context, pathways: int, timeout: float) -> None:
     )
 
 
+def _register_plugins() -> None:
+    """Add every `command` found in a `pathwatch.commands.<name>` module to the CLI.
+
+    Each subcommand lives in its own module so that adding one touches no shared file.
+    """
+    import importlib
+    import pkgutil
+
+    from pathwatch import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"pathwatch.commands.{info.name}")
+        command = getattr(module, "command", None)
+        if isinstance(command, click.Command):
+            cli.add_command(command)
+
+
+_register_plugins()
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()
