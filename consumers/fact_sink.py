@@ -13,43 +13,13 @@ from kafka.consumer.subscription_state import ConsumerRebalanceListener
 
 from consumers.batching import BatchingSink
 from consumers.clickhouse import ClickHouseWriter, DestinationUnavailable, connect
+from consumers.rows import FACT_COLUMNS, fact_row
 from pathwatch.settings import Settings
 from schemas.facts import PathwayFact
+from schemas.tables import PATHWAY_FACTS
 from schemas.topics import Names
 
 logger = logging.getLogger(__name__)
-
-FACT_TABLE = "pathway_facts"
-FACT_COLUMNS = (
-    "pathway_id",
-    "citizen_id",
-    "municipality_code",
-    "job_centre_id",
-    "contact_at",
-    "visitation_at",
-    "first_company_placement_at",
-    "days_to_first_company_placement",
-    "events_applied",
-    "version",
-    "written_at",
-)
-
-
-def fact_row(fact: PathwayFact, written_at: datetime) -> tuple[Any, ...]:
-    """One ClickHouse row for a fact, in FACT_COLUMNS order."""
-    return (
-        fact.pathway_id,
-        fact.citizen_id,
-        fact.municipality_code,
-        fact.job_centre_id,
-        fact.entry_at,
-        fact.visitation_at,
-        fact.first_company_placement_at,
-        fact.days_to_first_company_placement,
-        fact.events_applied,
-        fact.version,
-        written_at,
-    )
 
 
 class _FlushOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]  # untyped base class
@@ -84,7 +54,7 @@ def run_fact_sink(settings: Settings, stop: threading.Event) -> None:
     deadline = time.monotonic() + 60
     while not consumer.partitions_for_topic(names.facts) and time.monotonic() < deadline:
         time.sleep(0.5)
-    writer = ClickHouseWriter(connect(settings), FACT_TABLE, FACT_COLUMNS)
+    writer = ClickHouseWriter(connect(settings), PATHWAY_FACTS, FACT_COLUMNS)
     sink = BatchingSink(
         writer,
         commit=consumer.commit,
@@ -93,7 +63,7 @@ def run_fact_sink(settings: Settings, stop: threading.Event) -> None:
     )
     consumer.subscribe([names.facts], listener=_FlushOnRevoke(sink))
     backoff = settings.sink.retry_initial_s
-    logger.info("fact sink consuming %s into %s", names.facts, FACT_TABLE)
+    logger.info("fact sink consuming %s into %s", names.facts, PATHWAY_FACTS)
     try:
         while not stop.is_set():
             batch = consumer.poll(timeout_ms=200)

@@ -50,7 +50,7 @@ def test_latest_fact_version_wins_with_final(engine: ChdbEngine) -> None:
     mig.apply(engine.execute, "pw_chdb", mig.load(MIGRATIONS))
     insert = (
         "INSERT INTO pw_chdb.pathway_facts (pathway_id, citizen_id, municipality_code, "
-        "job_centre_id, contact_at, first_company_placement_at, "
+        "job_centre_id, entry_at, first_company_placement_at, "
         "days_to_first_company_placement, events_applied, version, written_at) VALUES "
     )
     engine.execute(insert + "('p1','c1','153','j',now(),NULL,NULL,1,1,now())")
