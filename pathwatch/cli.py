@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-import signal
 import sys
-import threading
 import time
-from typing import Any
 
 import click
 
@@ -68,7 +65,8 @@ def stack_down(ctx: click.Context) -> None:
     from pathwatch import stack as st
 
     settings = _settings(ctx)
-    for name in ("sink-facts", "worker"):
+    # "sink-facts" is the name demos before `sink all` used; stop it too if still running.
+    for name in ("sinks", "sink-facts", "worker"):
         if procs.stop(settings, name):
             click.echo(f"{name}: stopped")
     for line in st.down(settings):
@@ -85,7 +83,7 @@ def stack_status(ctx: click.Context) -> None:
     settings = _settings(ctx)
     for line in st.status(settings):
         click.echo(line)
-    for name in ("worker", "sink-facts"):
+    for name in ("worker", "sinks"):
         pid = procs.running(settings, name)
         click.echo(f"{name}: " + (f"running (pid {pid})" if pid else "not running"))
 
@@ -135,31 +133,6 @@ def worker(ctx: click.Context) -> None:
     )
     sys.argv = ["pathwatch-worker", "worker", "--loglevel", "info", *web_args]
     app.main()
-
-
-@cli.group()
-def sink() -> None:
-    """Sinks from Kafka into ClickHouse."""
-
-
-@sink.command("facts")
-@click.pass_context
-def sink_facts(ctx: click.Context) -> None:
-    """Write pathway facts into ClickHouse; commits offsets only after each insert."""
-    from consumers.fact_sink import run_fact_sink
-    from pathwatch.topics import ensure_topics
-
-    settings = _settings(ctx)
-    ensure_topics(settings)
-    stop = threading.Event()
-
-    def on_signal(signum: int, _frame: Any) -> None:
-        logger.info("signal %d: flushing and stopping", signum)
-        stop.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    run_fact_sink(settings, stop)
 
 
 @cli.command("emit-sample")
@@ -218,7 +191,7 @@ def demo(ctx: click.Context, pathways: int, timeout: float) -> None:
     ctx.invoke(stack_up)
     ctx.invoke(migrate)
     ctx.invoke(topics)
-    for name, args in (("worker", ["worker"]), ("sink-facts", ["sink", "facts"])):
+    for name, args in (("worker", ["worker"]), ("sinks", ["sink", "all"])):
         pid = procs.spawn(settings, name, args)
         click.echo(f"{name}: running (pid {pid}), log {procs.log_path(settings, name)}")
     ctx.invoke(emit_sample, pathways=pathways, seed=1)
@@ -230,7 +203,7 @@ def demo(ctx: click.Context, pathways: int, timeout: float) -> None:
         count = int(client.execute(query)[0][0])
         if count >= pathways:
             break
-        for name in ("worker", "sink-facts"):
+        for name in ("worker", "sinks"):
             if procs.running(settings, name) is None:
                 raise click.ClickException(f"{name} exited; see {procs.log_path(settings, name)}")
         time.sleep(1)

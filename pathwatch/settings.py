@@ -65,6 +65,8 @@ class SinkSettings(BaseModel):
     batch_max_seconds: float = Field(default=1.0, gt=0)
     retry_initial_s: float = 0.5
     retry_max_s: float = 15.0
+    # Prometheus /metrics of the sink process (`pathwatch sink ...`); 0 = not served.
+    metrics_port: int = Field(default=0, ge=0)
 
 
 class PrivacySettings(BaseModel):
