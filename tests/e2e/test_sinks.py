@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import socket
 import time
+import urllib.request
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -11,6 +13,7 @@ import orjson
 import pytest
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.structs import OffsetAndMetadata
+from prometheus_client.parser import text_string_to_metric_families
 
 from consumers.clickhouse import connect
 from schemas.alerts import Alert, AlertState, Severity
@@ -193,6 +196,26 @@ def rewind(pipe: Pipeline, group: str, topic: str) -> None:
     consumer.close()
 
 
+def free_port() -> int:
+    """A port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def scrape(port: int) -> dict[tuple[str, str], float]:
+    """The sink's /metrics as {(sample name, sink label): value}."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as resp:
+        text = resp.read().decode()
+    return {
+        (sample.name, sample.labels.get("sink", "")): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name.startswith("pathwatch_")
+    }
+
+
 def wait_for(pipe: Pipeline, what: str, predicate: Callable[[], bool], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -237,6 +260,8 @@ def test_clickhouse_outage_holds_offsets_then_catches_up(pipeline: Pipeline) -> 
     relay = Relay(pipe.settings.clickhouse.host, pipe.settings.clickhouse.port)
     pipe.env["PATHWATCH_CLICKHOUSE__PORT"] = str(relay.port)
     pipe.env["PATHWATCH_SINK__RETRY_MAX_S"] = "2"
+    metrics_port = free_port()
+    pipe.env["PATHWATCH_SINK__METRICS_PORT"] = str(metrics_port)
     facts_v1 = [m for m in messages(names) if m[0] == names.facts][:PATHWAYS]
     produce(pipe, facts_v1[:60])
     pipe.start("sink2", "sink", "facts")
@@ -262,4 +287,9 @@ def test_clickhouse_outage_holds_offsets_then_catches_up(pipeline: Pipeline) -> 
         60,
     )
     assert "catching up" in pipe.log_text("sink2")
+    scraped = scrape(metrics_port)
+    assert scraped[("pathwatch_sink_rows_total", "facts")] == PATHWAYS
+    assert scraped[("pathwatch_sink_retries_total", "facts")] >= 1
+    assert scraped[("pathwatch_sink_failures_total", "facts")] >= 1
+    assert scraped[("pathwatch_end_to_end_latency_seconds_count", "facts")] == PATHWAYS
     assert pipe.stop("sink2") == 0
