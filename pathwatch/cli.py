@@ -90,14 +90,27 @@ def stack_status(ctx: click.Context) -> None:
 
 @cli.command()
 @click.option("--database", default=None, help="Override PATHWATCH_CLICKHOUSE__DATABASE.")
+@click.option("--cluster", default=None, help="Cluster name: Replicated + Distributed DDL.")
+@click.option("--print", "print_only", is_flag=True, help="Print the DDL instead of applying it.")
 @click.pass_context
-def migrate(ctx: click.Context, database: str | None) -> None:
+def migrate(
+    ctx: click.Context, database: str | None, cluster: str | None, print_only: bool
+) -> None:
     """Apply versioned ClickHouse DDL from deploy/clickhouse/migrations (idempotent)."""
     from consumers.clickhouse import connect
     from pathwatch import migrate as mig
 
     settings = _settings(ctx)
     db = database or settings.clickhouse.database
+    if cluster or print_only:
+        from pathwatch.cluster import cluster_statements
+
+        if not (cluster and print_only):
+            raise click.UsageError("use --cluster NAME together with --print (review, then apply)")
+        found = mig.load(settings.stack.deploy_dir / "clickhouse" / "migrations")
+        for statement in cluster_statements(found, db, cluster):
+            click.echo(statement + ";\n")
+        return
     client = connect(settings, database="default")
     migrations = mig.load(settings.stack.deploy_dir / "clickhouse" / "migrations")
     applied = mig.apply(lambda sql: list(client.execute(sql)), db, migrations)
