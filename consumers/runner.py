@@ -20,6 +20,7 @@ from typing import Any
 
 from kafka import KafkaConsumer
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
+from kafka.errors import KafkaError
 from pydantic import ValidationError
 
 from consumers import rows
@@ -36,6 +37,8 @@ from schemas.topics import Names
 from streams.decode import Coordinates, decode
 
 logger = logging.getLogger(__name__)
+
+STALL_SECONDS = 20
 
 # (record, written_at) -> (row or None to skip, the instant end-to-end latency is measured from)
 ToRow = Callable[[Any, datetime], tuple[rows.Row | None, datetime]]
@@ -154,17 +157,21 @@ class _DropOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]  # untyped
             self.rewind = True
 
     def on_partitions_assigned(self, assigned: Any) -> None:
+        # Start every assignment at explicit committed offsets (the main loop seeks): after a
+        # quick rebalance kafka-python 3.0 could otherwise start a partition at the wrong place.
         logger.info("sink %s assigned %d partitions", self.name, len(assigned))
+        self.rewind = True
 
 
 def _rewind(consumer: KafkaConsumer) -> None:
     """Seek every assigned partition back to its committed offset (or the beginning)."""
-    for tp in consumer.assignment():
-        committed = consumer.committed(tp)
-        if committed is None:
-            consumer.seek_to_beginning(tp)
-        else:
-            consumer.seek(tp, committed)
+    assigned = list(consumer.assignment())
+    # Numeric offsets only: seek_to_beginning() resets asynchronously and can race a rebalance.
+    # Without a timeout, committed() waits forever when the coordinator does not answer.
+    beginnings = consumer.beginning_offsets(assigned) if assigned else {}
+    for tp in assigned:
+        committed = consumer.committed(tp, timeout_ms=5000)
+        consumer.seek(tp, beginnings[tp] if committed is None else committed)
 
 
 class _MeteredWriter:
@@ -223,6 +230,7 @@ def run_sink(settings: Settings, name: str, stop: threading.Event) -> int:
     backoff = settings.sink.retry_initial_s
     paused = False
     next_lag = 0.0
+    last_records = time.monotonic()
     logger.info("sink %s consuming %s into %s", name, topic, spec.table)
     try:
         while not stop.is_set():
@@ -231,20 +239,41 @@ def run_sink(settings: Settings, name: str, stop: threading.Event) -> int:
             now = datetime.now(UTC)
             if listener.rewind:
                 # Rows polled after a revoke may sit past what was dropped: read them again.
-                listener.rewind = False
+                sink.buffer.clear()
+                sink.oldest = None
                 latencies.clear()
-                _rewind(consumer)
+                try:
+                    _rewind(consumer)
+                    listener.rewind = False
+                except KafkaError as exc:  # still rebalancing: try again after the next poll
+                    logger.info("%s: rewind deferred (%s)", name, type(exc).__name__)
                 continue
             for records in polled.values():
                 for record in records:
                     _add(spec, sink, record, now, latencies)
+            if polled:
+                last_records = time.monotonic()
             if time.monotonic() >= next_lag:
-                _report_lag(consumer, name)
+                lag = _report_lag(consumer, name)
                 next_lag = time.monotonic() + 5
+                # Watchdog: kafka-python 3.0 can leave a consumer fetching nothing after a quick
+                # rebalance, with lag waiting. Seeking to the committed offsets un-sticks it.
+                if lag and not paused and time.monotonic() - last_records > STALL_SECONDS:
+                    logger.warning(
+                        "%s: lag %d but no records for %ds; rewinding", name, lag, STALL_SECONDS
+                    )
+                    last_records = time.monotonic()
+                    listener.rewind = True
             if not sink.due():
                 continue
             try:
                 sink.flush()
+            except KafkaError as exc:
+                # Written but not committed (e.g. a rebalance was in progress): read again from
+                # the committed offsets; the replayed rows collapse in ClickHouse.
+                logger.warning("%s: commit failed (%s); rewinding", name, type(exc).__name__)
+                listener.rewind = True
+                continue
             except DestinationUnavailable as exc:
                 # Keep the batch, stop fetching more, retry after a growing pause.
                 logger.warning(
@@ -294,18 +323,19 @@ def _add(
         latencies.append(since)
 
 
-def _report_lag(consumer: KafkaConsumer, name: str) -> None:
-    """Set the lag gauge: end offsets minus positions over the assigned partitions."""
+def _report_lag(consumer: KafkaConsumer, name: str) -> int | None:
+    """Set the lag gauge (end offsets minus positions over assigned partitions); None = unknown."""
     assigned = list(consumer.assignment())
     if not assigned:
-        return
+        return 0
     try:
         ends = consumer.end_offsets(assigned)
-        lag = sum(max(0, ends[tp] - consumer.position(tp)) for tp in assigned)
+        lag = sum(max(0, ends[tp] - consumer.position(tp, timeout_ms=5000)) for tp in assigned)
     except Exception as exc:  # lag is best effort; never stop the sink for it
         logger.debug("lag unavailable: %s", exc)
-        return
+        return None
     metrics.CONSUMER_LAG.labels(f"sink-{name}").set(lag)
+    return int(lag)
 
 
 _last_alert_refresh = 0.0
@@ -340,6 +370,10 @@ def _final_flush(sink: BatchingSink, settings: Settings) -> None:
             sink.flush()
         except DestinationUnavailable:
             time.sleep(0.5)
+        except KafkaError as exc:
+            # Written, not committed: the next run replays these rows and they collapse.
+            logger.warning("final commit failed (%s); rows will be replayed", type(exc).__name__)
+            return
 
 
 def run_sinks(settings: Settings, names: list[str], stop: threading.Event) -> dict[str, int]:

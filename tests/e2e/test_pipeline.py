@@ -101,7 +101,7 @@ def test_demo_command_leaves_fact_rows(pipeline: Pipeline) -> None:
     try:
         result = pipeline.cli("demo", "--pathways", "25", "--timeout", "120")
     finally:
-        for name in ("worker", "sink-facts"):
+        for name in ("worker", "sinks"):
             procs.stop(pipeline.settings, name)
     assert "25 pathway facts are in ClickHouse" in result.stdout
     count = connect(pipeline.settings).execute(
