@@ -198,8 +198,29 @@ class _MeteredWriter:
         self.latencies.clear()
 
 
+class _Stalled(Exception):
+    """The consumer has lag but fetches nothing: replace it (its rows were not committed)."""
+
+    def __init__(self, rows_written: int) -> None:
+        super().__init__(rows_written)
+        self.rows_written = rows_written
+
+
 def run_sink(settings: Settings, name: str, stop: threading.Event) -> int:
     """Run sink `name` until `stop` is set; flush and commit before returning rows written."""
+    total = 0
+    while True:
+        try:
+            return total + _run_consumer(settings, name, stop)
+        except _Stalled as exc:
+            # kafka-python 3.0 can leave a consumer fetching nothing after a quick rebalance;
+            # a fresh consumer resumes from the committed offsets.
+            total += exc.rows_written
+            logger.warning("%s: consumer stalled; starting a new one", name)
+
+
+def _run_consumer(settings: Settings, name: str, stop: threading.Event) -> int:
+    """One consumer's life: until `stop` (returns rows written) or a stall (raises _Stalled)."""
     spec = SINKS[name]
     names = Names(settings.kafka.namespace)
     topic = spec.topic(names)
@@ -231,6 +252,7 @@ def run_sink(settings: Settings, name: str, stop: threading.Event) -> int:
     paused = False
     next_lag = 0.0
     last_records = time.monotonic()
+    stalled_out = False
     logger.info("sink %s consuming %s into %s", name, topic, spec.table)
     try:
         while not stop.is_set():
@@ -256,14 +278,12 @@ def run_sink(settings: Settings, name: str, stop: threading.Event) -> int:
             if time.monotonic() >= next_lag:
                 lag = _report_lag(consumer, name)
                 next_lag = time.monotonic() + 5
-                # Watchdog: kafka-python 3.0 can leave a consumer fetching nothing after a quick
-                # rebalance, with lag waiting. Seeking to the committed offsets un-sticks it.
-                if lag and not paused and time.monotonic() - last_records > STALL_SECONDS:
-                    logger.warning(
-                        "%s: lag %d but no records for %ds; rewinding", name, lag, STALL_SECONDS
-                    )
-                    last_records = time.monotonic()
-                    listener.rewind = True
+                # Watchdog: lag waiting but no records for a while means a stuck consumer.
+                stalled = time.monotonic() - last_records > STALL_SECONDS
+                if (lag is None or lag > 0) and not paused and stalled:
+                    logger.warning("%s: lag %s, no records for %ds", name, lag, STALL_SECONDS)
+                    stalled_out = True
+                    raise _Stalled(sink.rows_written)
             if not sink.due():
                 continue
             try:
@@ -295,7 +315,8 @@ def run_sink(settings: Settings, name: str, stop: threading.Event) -> int:
             if name == "alerts":
                 _refresh_open_alerts(client, settings)
     finally:
-        _final_flush(sink, settings)
+        if not stalled_out:
+            _final_flush(sink, settings)
         consumer.close(autocommit=False)
         logger.info("sink %s stopped after %d rows", name, sink.rows_written)
     return sink.rows_written
