@@ -19,6 +19,7 @@ class Reason(StrEnum):
     UNKNOWN_EVENT_TYPE = "unknown_event_type"
     FUTURE_SCHEMA_VERSION = "future_schema_version"
     VALIDATION_ERROR = "validation_error"
+    UNKNOWN_MUNICIPALITY = "unknown_municipality"  # valid shape, not one of the 98 (§2.2)
     TIMESTAMP_IN_FUTURE = "timestamp_in_future"
 
 

@@ -15,7 +15,9 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
+from schemas import reference
 from schemas.enums import ActorRole, Programme, Sensitivity, SourceSystem, TrialArm
 from schemas.privacy import CprDetectedError, find_cpr
 
@@ -30,8 +32,23 @@ UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 Pseudonym = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{6,80}$")]
 """A pseudonymous token (keyed HMAC at the edge), never a CPR number (§8)."""
 
-MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^\d{3}$")]
-"""Three-digit DST municipality code, e.g. 153 Brøndby."""
+UNKNOWN_MUNICIPALITY = "unknown_municipality"
+"""Error type of an unknown municipality code; decode() maps it to its own dead-letter reason."""
+
+
+def _known_municipality(code: str) -> str:
+    if not reference.is_known(code):
+        # The code is not personal data, so the message may name it.
+        raise PydanticCustomError(
+            UNKNOWN_MUNICIPALITY, "unknown municipality code '{code}'", {"code": code}
+        )
+    return code
+
+
+MunicipalityCode = Annotated[
+    str, StringConstraints(pattern=r"^\d{3}$"), AfterValidator(_known_municipality)
+]
+"""Three-digit DST municipality code of one of the 98 municipalities, e.g. 153 Brøndby (§2.2)."""
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 """A short coded value: never free text (§8.7)."""

@@ -10,7 +10,7 @@ import orjson
 from pydantic import ValidationError
 
 from schemas.deadletter import DeadLetter, Reason
-from schemas.envelope import Envelope
+from schemas.envelope import UNKNOWN_MUNICIPALITY, Envelope
 from schemas.events.registry import FutureSchemaVersion, UnknownEventType, upcast
 from schemas.privacy import find_cpr
 
@@ -36,6 +36,14 @@ def _describe(exc: ValidationError) -> str:
         loc = ".".join(str(p) for p in err["loc"]) or "<root>"
         parts.append(f"{loc}: {err['msg']}")
     return "; ".join(parts)[:2000]
+
+
+def _reason(exc: ValidationError) -> Reason:
+    """A specific reason when every error is of one known kind, else the generic one."""
+    kinds = {err["type"] for err in exc.errors(include_url=False, include_input=False)}
+    if kinds == {UNKNOWN_MUNICIPALITY}:
+        return Reason.UNKNOWN_MUNICIPALITY
+    return Reason.VALIDATION_ERROR
 
 
 def decode(raw: bytes | None, where: Coordinates, now: datetime) -> Envelope | DeadLetter:
@@ -86,7 +94,7 @@ def decode(raw: bytes | None, where: Coordinates, now: datetime) -> Envelope | D
     try:
         event = cls.model_validate(lifted)
     except ValidationError as exc:
-        return dead(Reason.VALIDATION_ERROR, _describe(exc))
+        return dead(_reason(exc), _describe(exc))
     if event.occurred_at > now + MAX_FUTURE_SKEW:
         return dead(
             Reason.TIMESTAMP_IN_FUTURE,

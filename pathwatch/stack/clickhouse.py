@@ -3,18 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import subprocess
 
 from pathwatch.settings import Settings
+from pathwatch.stack import apt
 from pathwatch.stack.common import Service, StackError
 
 logger = logging.getLogger(__name__)
-
-
-def _find_server(name: str) -> str | None:
-    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin:/sbin:/bin")
 
 
 class ClickHouseService(Service):
@@ -33,38 +27,11 @@ class ClickHouseService(Service):
 
     def install(self) -> None:
         """apt-get install clickhouse-server when it is missing."""
-        if _find_server(self.settings.stack.clickhouse_server_bin):
-            return
-        apt = shutil.which("apt-get")
-        if apt is None:
-            raise StackError(
-                "clickhouse-server is not installed and apt-get is not available; install "
-                "Debian's clickhouse-server package (or set PATHWATCH_STACK__CLICKHOUSE_SERVER_BIN)"
-            )
-        sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        logger.info("installing clickhouse-server with apt-get")
-        for cmd in (
-            [*sudo, apt, "update", "-qq"],
-            [
-                *sudo,
-                apt,
-                "install",
-                "-y",
-                "-qq",
-                "--no-install-recommends",
-                "clickhouse-server",
-                "clickhouse-client",
-            ],
-        ):
-            result = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
-            if result.returncode != 0:
-                raise StackError(
-                    f"clickhouse: `{' '.join(cmd)}` failed (exit {result.returncode}):\n"
-                    f"{result.stderr[-2000:]}"
-                )
-        if not _find_server(self.settings.stack.clickhouse_server_bin):
-            raise StackError("clickhouse: apt-get succeeded but clickhouse-server is not found")
+        apt.ensure(
+            self.settings.stack.clickhouse_server_bin,
+            ["clickhouse-server", "clickhouse-client"],
+            " (or set PATHWATCH_STACK__CLICKHOUSE_SERVER_BIN)",
+        )
 
     def prepare(self) -> None:
         """Write config.xml and users.xml from deploy/clickhouse with our paths and ports."""
@@ -86,7 +53,7 @@ class ClickHouseService(Service):
 
     def command(self) -> list[str]:
         """Run the server in the foreground with our config."""
-        server = _find_server(self.settings.stack.clickhouse_server_bin)
+        server = apt.find(self.settings.stack.clickhouse_server_bin)
         if server is None:
             raise StackError("clickhouse-server not found")
         return [server, f"--config-file={self.config}"]

@@ -49,3 +49,19 @@ def test_config_masks_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.exit_code == 0, result.output
     assert "s3cret-key" not in result.output
     assert '"port": 29092' in result.output
+
+
+def test_apt_ensure_is_a_no_op_when_the_program_exists() -> None:
+    from pathwatch.stack import apt
+
+    assert apt.ensure("sh", ["dash"]) == apt.find("sh")
+
+
+def test_apt_ensure_without_apt_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pathwatch.stack import apt
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(StackError, match="install Debian's no-such-pkg package"):
+        apt.ensure("no-such-program-pw", ["no-such-pkg"])
