@@ -118,3 +118,24 @@ def test_faults_never_change_the_valid_events() -> None:
     assert sorted(plain) == sorted(events)
     assert INVALID_KINDS
     assert random.Random(1).random() != random.Random(2).random()
+
+
+def test_paced_mode_releases_messages_on_the_simulated_clock() -> None:
+    from producers.simulator.output import paced
+
+    wall = [0.0]
+    slept: list[float] = []
+
+    def sleep(s: float) -> None:
+        slept.append(s)
+        wall[0] += s
+
+    start = datetime(2013, 9, 2, tzinfo=UTC)
+    msgs = stream(CONFIG, Options("brondby", 1, start=start))
+    got = list(
+        paced(msgs, start, 86400.0, 3.0, clock=lambda: wall[0], sleep=sleep, now=lambda: NOW)
+    )
+    # Three wall seconds at one simulated day per second: only the first three days' messages.
+    assert got
+    assert all(m.deliver_at < datetime(2013, 9, 5, 1, tzinfo=UTC) for m in got)
+    assert wall[0] >= 3.0
