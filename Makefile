@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check up down install clean
+.PHONY: demo test check bench up down install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+
+## bench: the benchmark suite (bench/), printing a table and writing bench/results/latest.json
+bench: $(STAMP)
+	$(BIN)/pathwatch stack up
+	$(BIN)/python -m bench.run
 
 up: $(STAMP)
 	$(BIN)/pathwatch stack up
