@@ -106,3 +106,35 @@ def precourse_conversion(events: Iterable[dict[str, Any]], days: int = 7) -> dic
 
 def _weeks(n: int) -> timedelta:
     return timedelta(weeks=n)
+
+
+def company_stock_shares(events: Iterable[dict[str, Any]], horizon_weeks: int) -> dict[str, float]:
+    """M06 in steady state: company-placement weeks / pathway weeks, per readiness group.
+
+    With a constant intake the point-in-time share equals the share of pathway time spent in a
+    company-oriented offer (Little's law), which is what the §6.4 national figures measure.
+    Groups: JOB_READY, ACTIVITY_READY (not in a resource pathway), RESOURCE_PATHWAY.
+    """
+    company_weeks: dict[str, float] = defaultdict(float)
+    weeks: dict[str, float] = defaultdict(float)
+    for evs in by_pathway(events).values():
+        visit = next((e for e in evs if e["event_type"] == "visitation.completed"), None)
+        if visit is None or "readiness" not in visit:
+            continue
+        rp = any(e["event_type"] == "resource_pathway.started" for e in evs)
+        group = "RESOURCE_PATHWAY" if rp else visit["readiness"]
+        entry = _t(evs[0]["occurred_at"])
+        horizon_end = _t(visit["occurred_at"]).replace(hour=0, minute=0) + _weeks(horizon_weeks)
+        exits = [_t(e["occurred_at"]) for e in evs if e["event_type"] == "pathway.exited"]
+        end = exits[0] if exits else horizon_end
+        weeks[group] += (end - entry).total_seconds() / 604800
+        ends = {
+            e["offer_id"]: _t(e["occurred_at"]) for e in evs if e["event_type"] == "offer.ended"
+        }
+        for e in evs:
+            if e["event_type"] == "offer.started" and e["offer_type"] in COMPANY:
+                stop = min(ends.get(e["offer_id"], end), end)
+                company_weeks[group] += (stop - _t(e["occurred_at"])).total_seconds() / 604800
+    return {
+        f"company_share_point_in_time_{g.lower()}": company_weeks[g] / w for g, w in weeks.items()
+    }

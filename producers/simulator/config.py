@@ -13,6 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.enums import ClassificationScheme, OfferType, Programme, Readiness, TrialArm
+
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "scenarios.toml"
 
 
@@ -56,8 +58,8 @@ class Track(_Frozen):
     """One kind of pathway inside a scenario (a trial arm, a readiness group, a cohort)."""
 
     weight: float = 1.0
-    arm: str | None = None
-    readiness: str | None = None
+    arm: TrialArm | None = None
+    readiness: Readiness | None = None
     resource_pathway: bool = False
     brondby_model: bool = False
     measures_weeks: int = 4
@@ -65,8 +67,8 @@ class Track(_Frozen):
     weekly_conversation: float
     held_share: float = 0.85
     held_share_from: str | None = None
-    preparatory_types: list[str]
-    company_types: list[str]
+    preparatory_types: list[OfferType]
+    company_types: list[OfferType]
     preparatory_share: float
     preparatory_start_week: int = 2
     company_share: float
@@ -103,9 +105,9 @@ class Scenario(_Frozen):
 
     name: str
     description: str
-    programme: str | None = None
+    programme: Programme | None = None
     programme_mix: list[dict[str, Any]] = Field(default_factory=list)
-    classification: str
+    classification: ClassificationScheme
     start: date
     municipality: str | None = None
     pathways: int

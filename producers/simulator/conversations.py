@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from producers.simulator.context import PathwayContext, iso
+from schemas.enums import ActorRole
 
 NO_SHOW_REASONS = ("ILLNESS", "FORGOT", "UNREACHABLE", "UNKNOWN")
 
@@ -72,6 +73,7 @@ def run_conversations(
             p.add(
                 at,
                 "conversation.held",
+                actor_role=ActorRole(role),
                 conversation_id=conv_id,
                 conversation_type=kind,
                 mode=mode,

@@ -6,7 +6,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from producers.simulator.context import PathwayContext, iso
-from schemas.enums import ActorRole, Sensitivity, SourceSystem
+from schemas.enums import (
+    ActorRole,
+    AgeBand,
+    Benefit,
+    Channel,
+    ClassificationScheme,
+    EntryReason,
+    MatchGroup,
+    NextStep,
+    Readiness,
+    ReceptionUnit,
+    Sensitivity,
+    SourceSystem,
+)
 
 BARRIERS = ["HEALTH_PHYSICAL", "HEALTH_MENTAL", "SOCIAL_FAMILY", "DEBT_ECONOMY", "NONE"]
 
@@ -17,23 +30,22 @@ def run_intake(p: PathwayContext) -> None:
     contact = c.entry
     trial = c.arm is not None
     over_30 = trial or tr.brondby_model or tr.readiness == "ACTIVITY_READY"
-    bands = ["30_39", "40_49", "50_PLUS"] if over_30 else ["UNDER_25", "25_29", "30_39", "40_49"]
-    benefit = "START_BENEFIT" if rng.random() < d.start_benefit_share else "CASH_BENEFIT"
-    # Trial entry was newly matched or re-matched citizens (§1.1 NEWLY_MATCHED / REMATCHED).
-    reason = (
-        rng.choice(["REMATCH_INTO_TARGET_GROUP", "NEW_APPLICATION"])
-        if trial
-        else ("NEW_APPLICATION")
+    bands = list(AgeBand)[2:] if over_30 else list(AgeBand)[:4]
+    benefit = (
+        Benefit.START_BENEFIT if rng.random() < d.start_benefit_share else Benefit.CASH_BENEFIT
     )
+    # Trial entry was newly matched or re-matched citizens (§1.1 NEWLY_MATCHED / REMATCHED).
+    new, rematch = EntryReason.NEW_APPLICATION, EntryReason.REMATCH_INTO_TARGET_GROUP
+    reason = rng.choice([rematch, new]) if trial else new
     p.add(
         contact,
         "contact.initiated",
         "CONTACTED",
-        channel=rng.choice(["PERSONAL", "DIGITAL", "PHONE"]),
+        channel=rng.choice(list(Channel)),
         entry_reason=reason,
         benefit_applied_for=benefit,
         age_band=rng.choice(bands),
-        reception_unit=rng.choice(["MODTAGELSEN", "JOBBUTIKKEN"]),
+        reception_unit=rng.choice([ReceptionUnit.MODTAGELSEN, ReceptionUnit.JOBBUTIKKEN]),
         actor_role=ActorRole.RECEPTION_WORKER,
     )
     if tr.brondby_model:
@@ -51,14 +63,14 @@ def run_intake(p: PathwayContext) -> None:
     visit_at = contact + timedelta(days=visit_days)
     visit_at = visit_at.replace(hour=9 + rng.randint(0, 5), minute=rng.randint(0, 59))
     fields: dict[str, Any] = {"classification_scheme": p.scenario.classification}
-    if p.scenario.classification == "MATCH_2010":
-        fields["match_group"] = "MATCH_2_EFFORT_READY"
+    if p.scenario.classification is ClassificationScheme.MATCH_2010:
+        fields["match_group"] = MatchGroup.MATCH_2_EFFORT_READY
     else:
-        fields["readiness"] = tr.readiness or "ACTIVITY_READY"
+        fields["readiness"] = tr.readiness or Readiness.ACTIVITY_READY
     fields |= {
         "job_goal_stated": rng.choice([True, False]),
         "company_placement_announced": tr.company_share >= tr.preparatory_share,
-        "next_step": "REHAB_TEAM" if tr.resource_pathway else "PLAN",
+        "next_step": NextStep.REHAB_TEAM if tr.resource_pathway else NextStep.PLAN,
     }
     p.add(visit_at, "visitation.completed", "ASSESSED", **fields)
     if trial:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from producers.simulator.context import PathwayContext
-from schemas.enums import ActorRole, SourceSystem
+from schemas.enums import ActorRole, OfferType, ProviderType, PublicOrPrivate, SourceSystem
 
 if TYPE_CHECKING:
     from producers.simulator.track import Plan
@@ -30,6 +30,7 @@ def run_placements(p: PathwayContext, plan: Plan) -> list[tuple[datetime, dateti
     while start < plan.end_at:
         offer_id = p.new_id("of")
         public = "PUBLIC" in offer_type or ("PRIVATE" not in offer_type and rng.random() < 0.5)
+        sector = PublicOrPrivate.PUBLIC if public else PublicOrPrivate.PRIVATE
         goals = rng.random() < d.goals_agreed_share
         hours = d.hours_start
         p.add(
@@ -38,9 +39,9 @@ def run_placements(p: PathwayContext, plan: Plan) -> list[tuple[datetime, dateti
             "IN_COMPANY_PLACEMENT",
             offer_id=offer_id,
             offer_type=offer_type,
-            provider_type="COMPANY",
+            provider_type=ProviderType.COMPANY,
             company_id=p.new_id("co"),
-            public_or_private="PUBLIC" if public else "PRIVATE",
+            public_or_private=sector,
             planned_weeks=weeks,
             hours_per_week=hours,
             goals_agreed=goals,
@@ -81,7 +82,7 @@ def run_placements(p: PathwayContext, plan: Plan) -> list[tuple[datetime, dateti
             actual = weeks + tr.extension_weeks
         end = start + timedelta(weeks=actual) - timedelta(days=3) + timedelta(hours=7)
         hours = _hours_ramp(p, offer_id, start, min(end, plan.end_at), hours)
-        if offer_type == "COMPANY_CENTRE_INTERNSHIP":
+        if offer_type is OfferType.COMPANY_CENTRE_INTERNSHIP:
             _reviews(p, offer_id, start, min(end, plan.end_at))
         if interrupted:
             reason, state = rng.choice(INTERRUPTIONS), "PLANNED"  # T12
@@ -96,7 +97,7 @@ def run_placements(p: PathwayContext, plan: Plan) -> list[tuple[datetime, dateti
         if successor:
             # RD-07: wage subsidy for 6 months after the internship (cases D, E).
             start = ended + timedelta(days=3) - timedelta(hours=7)
-            offer_type = rng.choice(["WAGE_SUBSIDY_PUBLIC", "WAGE_SUBSIDY_PRIVATE"])
+            offer_type = rng.choice([OfferType.WAGE_SUBSIDY_PUBLIC, OfferType.WAGE_SUBSIDY_PRIVATE])
             weeks, interrupted, extended, successor = d.wage_subsidy_weeks, False, False, False
             continue
         if not interrupted:

@@ -13,7 +13,7 @@ from typing import Any
 
 from producers.simulator.context import PathwayContext
 from producers.simulator.conversations import run_conversations
-from schemas.enums import ActorRole, Sensitivity, SourceSystem
+from schemas.enums import ActorRole, ProviderType, Sensitivity, SourceSystem
 
 EXIT_BENEFIT = {
     "SELF_SUFFICIENT_JOB": "NONE",
@@ -152,7 +152,7 @@ def _preparatory(p: PathwayContext, plan: Plan) -> None:
         "PREPARATORY",
         offer_id=offer_id,
         offer_type=rng.choice(tr.preparatory_types),
-        provider_type=rng.choice(["INTERNAL", "EXTERNAL_PROVIDER"]),
+        provider_type=rng.choice([ProviderType.INTERNAL, ProviderType.EXTERNAL_PROVIDER]),
         planned_weeks=weeks,
         hours_per_week=float(rng.choice([10, 15, 20])),
         correlation_id=offer_id,

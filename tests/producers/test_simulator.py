@@ -139,3 +139,17 @@ def test_paced_mode_releases_messages_on_the_simulated_clock() -> None:
     assert got
     assert all(m.deliver_at < datetime(2013, 9, 5, 1, tzinfo=UTC) for m in got)
     assert wall[0] >= 3.0
+
+
+def test_national_company_shares_match_the_2016_benchmarks() -> None:
+    from producers.simulator.calibrate import company_stock_shares
+
+    sc = CONFIG.scenarios["national"]
+    events = [orjson.loads(m.value) for m in stream(CONFIG, Options("national", 1, 3000))]
+    figures = company_stock_shares(events, sc.horizon_weeks)
+    for name, target in sc.targets.items():
+        assert abs(figures[name] - target.value) <= target.tolerance, (name, figures[name])
+    regions = {e["municipality_code"][0] for e in events}  # 1xx-8xx: every part of the country
+    assert len({e["municipality_code"] for e in events}) == len(CONFIG.municipalities)
+    assert regions >= {"1", "2", "3", "4", "5", "6", "7", "8"}
+    assert {e["programme_id"] for e in events} == {"NONE", "STV_2016", "VC_RESSOURCEFORLOEB_2013"}
