@@ -2,42 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _option(*names: str, **kw: Any) -> Callable[[F], F]:
+    """A click option that can also be set as PATHWATCH_SIMULATE__<NAME> (shown in --help)."""
+    long = next(n for n in names if n.startswith("--"))
+    env = "PATHWATCH_SIMULATE__" + long[2:].upper().replace("-", "_")
+    return click.option(*names, envvar=env, show_envvar=True, **kw)
+
 
 @click.command("simulate")
-@click.option("--scenario", default="national", show_default=True, help="trial, brondby, national")
-@click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--pathways", type=int, default=None, help="Default: the scenario's size.")
-@click.option("--mode", type=click.Choice(["accelerated", "paced"]), default="accelerated")
-@click.option(
+@_option("--scenario", default="national", show_default=True, help="trial, brondby, national")
+@_option("--seed", type=int, default=1, show_default=True)
+@_option("--pathways", type=int, default=None, help="Default: the scenario's size.")
+@_option("--mode", type=click.Choice(["accelerated", "paced"]), default="accelerated")
+@_option(
     "--speed",
     type=float,
     default=3600.0,
     show_default=True,
     help="Paced: simulated seconds per wall second.",
 )
-@click.option("--duration", type=float, default=None, help="Paced: stop after this many seconds.")
-@click.option(
+@_option("--duration", type=float, default=None, help="Paced: stop after this many seconds.")
+@_option(
     "--start",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
     help="First entry date (accelerated: the scenario's; paced: 2 years ago).",
 )
-@click.option(
+@_option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Write JSONL here instead of producing to Kafka.",
 )
-@click.option("--late-rate", type=float, default=0.0, show_default=True)
-@click.option("--out-of-order-rate", type=float, default=0.0, show_default=True)
-@click.option("--duplicate-rate", type=float, default=0.0, show_default=True)
-@click.option("--invalid-rate", type=float, default=0.0, show_default=True)
-@click.option(
+@_option("--late-rate", type=float, default=0.0, show_default=True)
+@_option("--out-of-order-rate", type=float, default=0.0, show_default=True)
+@_option("--duplicate-rate", type=float, default=0.0, show_default=True)
+@_option("--invalid-rate", type=float, default=0.0, show_default=True)
+@_option(
     "--config",
     "config_path",
     type=click.Path(exists=True, path_type=Path),
