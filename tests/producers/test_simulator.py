@@ -153,3 +153,10 @@ def test_national_company_shares_match_the_2016_benchmarks() -> None:
     assert len({e["municipality_code"] for e in events}) == len(CONFIG.municipalities)
     assert regions >= {"1", "2", "3", "4", "5", "6", "7", "8"}
     assert {e["programme_id"] for e in events} == {"NONE", "STV_2016", "VC_RESSOURCEFORLOEB_2013"}
+
+
+def test_default_brondby_cohort_is_18_of_19() -> None:
+    events = [orjson.loads(m.value) for m in stream(CONFIG, Options("brondby", 1))]
+    figures = precourse_conversion(events)
+    assert figures["completed"] == 19
+    assert round(figures["internship_after_course_share"] * 19) == 18
