@@ -13,6 +13,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -54,6 +55,10 @@ Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 """A short coded value: never free text (§8.7)."""
 
 
+RAW_TEXT_SCANNED = "raw_text_scanned_for_cpr"
+"""Validation-context flag: the caller already ran find_cpr over the whole raw message."""
+
+
 class Envelope(BaseModel):
     """Fields every event carries; subclasses add `event_type` and their payload."""
 
@@ -85,8 +90,11 @@ class Envelope(BaseModel):
 
     @model_validator(mode="before")
     @classmethod
-    def _reject_cpr(cls, data: Any) -> Any:
+    def _reject_cpr(cls, data: Any, info: ValidationInfo) -> Any:
         """Reject a CPR-like value in any field before anything else looks at it (§8.1)."""
+        # streams/decode.py scans the raw message text first; the field walk would repeat it.
+        if isinstance(info.context, dict) and info.context.get(RAW_TEXT_SCANNED):
+            return data
         path = find_cpr(data)
         if path is not None:
             raise CprDetectedError(path)

@@ -42,12 +42,16 @@ def find_cpr(value: Any) -> str | None:
     return None
 
 
+CPR_MARKER = "holds a value shaped like a CPR number"
+"""Text every CPR rejection carries, so callers can recognise one inside a ValidationError."""
+
+
 class CprDetectedError(ValueError):
     """A CPR-like value was found; the message names the field, never the value."""
 
     def __init__(self, path: str) -> None:
         super().__init__(
-            f"field '{path}' holds a value shaped like a CPR number; "
+            f"field '{path}' {CPR_MARKER}; "
             "the event is rejected and the value is not stored (domain.md §8)"
         )
         self.path = path

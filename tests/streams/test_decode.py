@@ -85,3 +85,15 @@ def test_cpr_is_dead_lettered_and_not_kept(raw: bytes) -> None:
     assert result.payload is None
     assert "0101701234" not in result.model_dump_json()
     assert "010170-1234" not in result.model_dump_json()
+
+
+def test_cpr_hidden_by_json_unicode_escapes_is_rejected_and_not_kept() -> None:
+    payload = contact()
+    # "110190-1234" with its digits written as JSON \u escapes: invisible to the raw-text scan.
+    escaped = "".join(f"\\u{ord(c):04x}" for c in "110190") + "-1234"
+    raw = json.dumps(payload).replace('"jc_153"', f'"{escaped}"').encode()
+    result = decode(raw, Coordinates("t", 0, 0), datetime.now(UTC))
+    assert isinstance(result, DeadLetter)
+    assert result.reason is Reason.CPR_DETECTED
+    assert result.payload is None
+    assert "1234" not in result.model_dump_json()
