@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from schemas.envelope import Envelope
 from schemas.events import ContactInitiated, OfferStarted, VisitationCompleted
 from schemas.facts import PathwayFact
+from schemas.reference import region_of
 
 LOCAL_TZ = ZoneInfo("Europe/Copenhagen")
 
@@ -26,6 +27,13 @@ def _min(current: datetime | None, candidate: datetime) -> datetime:
 def calendar_days(start: datetime, end: datetime) -> int:
     """Whole calendar days between two instants, counted on Danish local dates (RD-01)."""
     return (end.astimezone(LOCAL_TZ).date() - start.astimezone(LOCAL_TZ).date()).days
+
+
+def region_code_for(municipality_code: str, at: datetime | None) -> str:
+    """Employment region of the municipality on the Danish local date of `at` (§2.3, §4.1)."""
+    if not municipality_code or at is None:
+        return ""
+    return region_of(municipality_code, at.astimezone(LOCAL_TZ).date()).region_code
 
 
 @dataclass
@@ -74,6 +82,11 @@ class PathwayState:
             pathway_id=self.pathway_id,
             citizen_id=self.citizen_id,
             municipality_code=self.municipality_code,
+            # Region as of the latest event, the same event the other dimensions follow.
+            region_code=region_code_for(
+                self.municipality_code,
+                datetime.fromisoformat(self.dims_key[0]) if self.dims_key[0] else None,
+            ),
             job_centre_id=self.job_centre_id,
             entry_at=self.contact_at,
             visitation_at=self.visitation_at,
@@ -142,6 +155,7 @@ def batch_facts(events: list[Envelope]) -> dict[str, PathwayFact]:
             pathway_id=pid,
             citizen_id=latest.citizen_id,
             municipality_code=latest.municipality_code,
+            region_code=region_code_for(latest.municipality_code, latest.occurred_at),
             job_centre_id=latest.job_centre_id,
             entry_at=contact,
             visitation_at=min(visits, default=None),

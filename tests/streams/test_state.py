@@ -89,3 +89,18 @@ def test_fold_equals_batch_under_permutation_duplication_and_delay(
     shuffled = data.draw(st.permutations(duplicated))
     got = {pid: state.fact() for pid, state in fold(list(shuffled)).items()}
     assert got == expected
+
+
+def test_region_follows_the_structure_in_force_on_the_latest_event() -> None:
+    # Brøndby (153): employment region before 2015, RAR from 2015 (domain.md §2.3).
+    old = ContactInitiated.model_validate(contact(datetime(2014, 6, 2, 9, tzinfo=UTC)))
+    new = VisitationCompleted.model_validate(visitation(datetime(2015, 3, 2, 9, tzinfo=UTC)))
+    state = PathwayState(pathway_id=old.pathway_id)
+    state.apply(old)
+    before = state.fact().region_code
+    state.apply(new)
+    after = state.fact().region_code
+    assert before.startswith("BR")
+    assert after.startswith("RAR")
+    assert before != after
+    assert batch_facts([new, old])[old.pathway_id] == state.fact()
