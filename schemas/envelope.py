@@ -59,10 +59,27 @@ RAW_TEXT_SCANNED = "raw_text_scanned_for_cpr"
 """Validation-context flag: the caller already ran find_cpr over the whole raw message."""
 
 
+def _schema_extra(schema: dict[str, Any], cls: type[Any]) -> None:
+    """JSON Schema of one event type: its current schema_version is the only one it describes."""
+    version = getattr(cls, "SCHEMA_VERSION", 1)
+    props = schema.get("properties", {})
+    if "schema_version" in props:
+        props["schema_version"] = {
+            "const": version,
+            "default": version,
+            "title": "Schema Version",
+            "description": "Version of this event type's payload shape; older versions are "
+            "lifted by upcasters in the pipeline (docs/events.md).",
+            "type": "integer",
+        }
+
+
 class Envelope(BaseModel):
     """Fields every event carries; subclasses add `event_type` and their payload."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", use_enum_values=False, json_schema_extra=_schema_extra
+    )
 
     # Each concrete event type declares its current version here; payloads carrying an
     # older version are lifted by upcasters before validation (schemas/events/registry.py).
@@ -93,11 +110,14 @@ class Envelope(BaseModel):
     def _reject_cpr(cls, data: Any, info: ValidationInfo) -> Any:
         """Reject a CPR-like value in any field before anything else looks at it (§8.1)."""
         # streams/decode.py scans the raw message text first; the field walk would repeat it.
-        if isinstance(info.context, dict) and info.context.get(RAW_TEXT_SCANNED):
-            return data
-        path = find_cpr(data)
-        if path is not None:
-            raise CprDetectedError(path)
+        if not (isinstance(info.context, dict) and info.context.get(RAW_TEXT_SCANNED)):
+            path = find_cpr(data)
+            if path is not None:
+                raise CprDetectedError(path)
+        if isinstance(data, dict) and "schema_version" not in data:
+            # Built in code: the current version. On the wire a missing version means 1, and
+            # registry.upcast() lifts such a payload (and stamps the version) before this runs.
+            data = {**data, "schema_version": cls.SCHEMA_VERSION}
         return data
 
     @model_validator(mode="after")

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from producers.simulator.context import Citizen, Step, iso
+from schemas.events import EVENT_TYPES
 
 PRODUCER_ID = "simulator"
 
@@ -25,7 +26,8 @@ def payloads(
         payload: dict[str, Any] = {
             "event_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
             "event_type": step.event_type,
-            "schema_version": 1,
+            # Every type at its current version; a type the contract lacks fails loudly here.
+            "schema_version": EVENT_TYPES[step.event_type].SCHEMA_VERSION,
             "occurred_at": iso(step.at),
             "recorded_at": iso(step.at + timedelta(minutes=rng.randint(1, lag_minutes_max))),
             "source_system": step.source_system.value,

@@ -151,20 +151,20 @@ def _after_placement(p: PathwayContext, plan: Plan, ended: datetime) -> None:
     """T11 ready for a real job hunt when a job or education exit follows; else T12 to PLANNED."""
     at = ended + timedelta(days=1)
     if plan.outcome in ("SELF_SUFFICIENT_JOB", "SELF_SUFFICIENT_EDUCATION") and at < plan.end_at:
-        p.add(
-            at,
-            "readiness.changed",
-            "JOB_HUNT",
-            **_readiness_change(p),
-        )
+        event_type, fields = _readiness_change(p)
+        p.add(at, event_type, "JOB_HUNT", **fields)
     elif at < plan.end_at:
         p.add(at, "plan.updated", "PLANNED", plan_id=p.new_id("pl"), plan_type="JOB_PLAN")
 
 
-def _readiness_change(p: PathwayContext) -> dict[str, str]:
-    """`from`/`to` in the scenario's classification scheme (E3 variant)."""
+def _readiness_change(p: PathwayContext) -> tuple[str, dict[str, str]]:
+    """E3 variant in the scenario's scheme: match.changed (2010) or readiness.changed (2014)."""
     if p.scenario.classification == "MATCH_2010":
-        old, new = "MATCH_2_EFFORT_READY", "MATCH_1_LABOUR_MARKET_READY"
+        event_type, old, new = (
+            "match.changed",
+            "MATCH_2_EFFORT_READY",
+            "MATCH_1_LABOUR_MARKET_READY",
+        )
     else:
-        old, new = "ACTIVITY_READY", "JOB_READY"
-    return {"from": old, "to": new, "reason": "PLACEMENT_COMPLETED"}
+        event_type, old, new = "readiness.changed", "ACTIVITY_READY", "JOB_READY"
+    return event_type, {"from": old, "to": new, "reason": "PLACEMENT_COMPLETED"}
