@@ -270,7 +270,7 @@ def test_national_company_shares_match_the_2016_benchmarks() -> None:
     for name, target in sc.targets.items():
         assert abs(figures[name] - target.value) <= target.tolerance, (name, figures[name])
     regions = {e["municipality_code"][0] for e in events}  # 1xx-8xx: every part of the country
-    assert len({e["municipality_code"] for e in events}) == len(CONFIG.municipalities)
+    assert len({e["municipality_code"] for e in events}) == 98  # all of schemas/reference
     assert regions >= {"1", "2", "3", "4", "5", "6", "7", "8"}
     assert {e["programme_id"] for e in events} == {"NONE", "STV_2016", "VC_RESSOURCEFORLOEB_2013"}
 
@@ -298,3 +298,14 @@ def test_default_brondby_cohort_is_18_of_19() -> None:
         and timedelta(0) < _t(o["occurred_at"]) - course_end[o["pathway_id"]] <= timedelta(days=3)
     }
     assert len(started) == 18
+
+
+def test_national_mix_covers_the_98_municipalities_with_the_listed_names() -> None:
+    from schemas.reference import municipality
+
+    mix = dict(CONFIG.national_mix())
+    assert len(mix) == 98
+    for m in CONFIG.municipalities:
+        assert municipality(m.code).name == m.name, m.code
+        assert mix[m.code] == m.weight
+    assert mix["101"] > mix["825"]  # København outweighs Læsø
