@@ -96,3 +96,16 @@ def test_json_schema_and_decoder_reject_the_same_mistakes(
     letter = decode(json.dumps(bad).encode(), WHERE, NOW)
     assert not isinstance(letter, Envelope)
     assert letter.reason.value == reason
+
+
+def test_envelope_table_lists_every_envelope_field_with_its_requiredness() -> None:
+    text = EVENTS_MD.read_text(encoding="utf-8")
+    table = text.split("## The envelope", 1)[1].split("\n## ", 1)[0]
+    documented: dict[str, bool] = {}
+    for row in re.findall(r"^\| (`[^|]+`) \| [^|]+ \| (yes|no)\b", table, re.MULTILINE):
+        for name in re.findall(r"`(\w+)`", row[0]):
+            documented[name] = row[1] == "yes"
+    fields = dict(Envelope.model_fields)
+    expected = {n: f.is_required() for n, f in fields.items()}
+    expected["event_type"] = True  # declared by every event type, not by the envelope
+    assert documented == expected
