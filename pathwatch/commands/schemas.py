@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 import click
@@ -21,20 +20,11 @@ def command() -> None:
     help="Directory to write into (default: schemas/json/ of the installed package).",
 )
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 if any file is stale.")
-@click.option(
-    "--import",
-    "modules",
-    multiple=True,
-    metavar="MODULE",
-    help="Also import MODULE first (event types registered outside schemas.events).",
-)
-def export(out: Path | None, check: bool, modules: tuple[str, ...]) -> None:
+def export(out: Path | None, check: bool) -> None:
     """Write one JSON Schema per registered event type plus envelope.json."""
     import schemas.events  # noqa: F401  (registers every event type)
     from schemas import jsonschema
 
-    for module in modules:
-        importlib.import_module(module)
     directory = out or jsonschema.DEFAULT_DIR
     if check:
         problems = jsonschema.differences(directory)
