@@ -82,6 +82,11 @@ def _schema_extra(schema: dict[str, Any], cls: type[Any]) -> None:
             "lifted by upcasters in the pipeline (docs/events.md).",
             "type": "integer",
         }
+    required = schema.setdefault("required", [])
+    # A message without its type is a dead letter; one without a version is read as version 1.
+    for name in ("event_type", "schema_version" if version > 1 else None):
+        if name is not None and name in props and name not in required:
+            required.insert(0, name)
 
 
 class Envelope(BaseModel):

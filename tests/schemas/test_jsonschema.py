@@ -54,6 +54,11 @@ def test_export_writes_what_render_produces(tmp_path: Path) -> None:
     assert held["properties"]["schema_version"]["const"] == 2
     assert held["properties"]["event_type"]["const"] == "conversation.held"
     assert held["additionalProperties"] is False
+    # The type is always required; the version where a missing one (= 1) would be wrong.
+    assert {"event_type", "schema_version"} <= set(held["required"])
+    contact = json.loads((tmp_path / "contact.initiated.json").read_text("utf-8"))
+    assert "event_type" in contact["required"]
+    assert "schema_version" not in contact["required"]
     # Each code carries its Danish term (§4.3).
     assert held["$defs"]["ConversationMode"]["x-danish"]["IN_PERSON"] == "personligt fremmøde"
     assert "153" in held["properties"]["municipality_code"]["enum"]
