@@ -185,9 +185,17 @@ def snapshot(pipe: Pipeline) -> dict[str, list[tuple[Any, ...]]]:
     for table, volatile in TABLES.items():
         cols = [c for c in columns(pipe, table) if c not in volatile]
         rows = client.execute(f"SELECT {', '.join(cols)} FROM {db}.{table} FINAL")
-        rows = [tuple(v.replace(ns, "<ns>") if isinstance(v, str) else v for v in r) for r in rows]
-        out[table] = sorted(rows, key=repr)
+        out[table] = sorted((tuple(_plain(v, ns) for v in r) for r in rows), key=repr)
     return out
+
+
+def _plain(value: Any, ns: str) -> Any:
+    """A hashable, namespace-free cell: arrays become tuples."""
+    if isinstance(value, str):
+        return value.replace(ns, "<ns>")
+    if isinstance(value, list):
+        return tuple(_plain(v, ns) for v in value)
+    return value
 
 
 def count(pipe: Pipeline, sql: str) -> int:
