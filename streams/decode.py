@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from schemas.deadletter import DeadLetter, Reason
 from schemas.envelope import RAW_TEXT_SCANNED, UNKNOWN_MUNICIPALITY, Envelope
 from schemas.events.registry import FutureSchemaVersion, UnknownEventType, upcast
-from schemas.privacy import CPR_MARKER, find_cpr
+from schemas.privacy import CPR_MARKER, find_cpr, looks_like_cpr
 
 MAX_MESSAGE_BYTES = 64 * 1024
 # Clocks of source systems drift; an event more than this far ahead of the pipeline's clock
@@ -38,12 +38,28 @@ def _describe(exc: ValidationError) -> str:
     return "; ".join(parts)[:2000]
 
 
+# pydantic error types -> the specific reason they give when they are a message's only errors.
+_KINDS = {
+    UNKNOWN_MUNICIPALITY: Reason.UNKNOWN_MUNICIPALITY,
+    "missing": Reason.MISSING_FIELD,
+    "extra_forbidden": Reason.UNEXPECTED_FIELD,
+    "timezone_aware": Reason.NAIVE_TIMESTAMP,
+}
+
+
+def _kind(error_type: str) -> Reason:
+    """The reason of one pydantic error type: `*_type`/`*_parsing` are wrong JSON types."""
+    if error_type in _KINDS:
+        return _KINDS[error_type]
+    if error_type.endswith(("_type", "_parsing")) or error_type == "int_from_float":
+        return Reason.WRONG_TYPE
+    return Reason.VALIDATION_ERROR
+
+
 def _reason(exc: ValidationError) -> Reason:
     """A specific reason when every error is of one known kind, else the generic one."""
-    kinds = {err["type"] for err in exc.errors(include_url=False, include_input=False)}
-    if kinds == {UNKNOWN_MUNICIPALITY}:
-        return Reason.UNKNOWN_MUNICIPALITY
-    return Reason.VALIDATION_ERROR
+    kinds = {_kind(err["type"]) for err in exc.errors(include_url=False, include_input=False)}
+    return kinds.pop() if len(kinds) == 1 else Reason.VALIDATION_ERROR
 
 
 def decode(raw: bytes | None, where: Coordinates, now: datetime) -> Envelope | DeadLetter:
@@ -108,3 +124,10 @@ def decode(raw: bytes | None, where: Coordinates, now: datetime) -> Envelope | D
             f"occurred_at {event.occurred_at.isoformat()} is ahead of the pipeline clock",
         )
     return event
+
+
+def dead_letter_key(key: bytes | None) -> bytes | None:
+    """The Kafka key a dead letter may carry: none if the source's key looks like a CPR (§8.1)."""
+    if key is None or looks_like_cpr(key.decode("utf-8", errors="replace")):
+        return None
+    return key
