@@ -26,6 +26,7 @@ class Reason(StrEnum):
     NAIVE_TIMESTAMP = "naive_timestamp"  # a timestamp without UTC offset (§4.1)
     UNKNOWN_MUNICIPALITY = "unknown_municipality"  # valid shape, not one of the 98 (§2.2)
     TIMESTAMP_IN_FUTURE = "timestamp_in_future"
+    TIMESTAMP_TOO_OLD = "timestamp_too_old"  # before the reference data start (2007, §2.3)
 
 
 class DeadLetter(BaseModel):

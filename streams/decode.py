@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 from pydantic import ValidationError
@@ -18,6 +19,11 @@ MAX_MESSAGE_BYTES = 64 * 1024
 # Clocks of source systems drift; an event more than this far ahead of the pipeline's clock
 # is a data error (a typo in a year), not an early event.
 MAX_FUTURE_SKEW = timedelta(hours=1)
+# The employment-region reference data (§2.3) begin with the 2007 reform that created the job
+# centres; an event dated before it (a mistyped year, an epoch number read as seconds) has no
+# region, and folding it would crash the agent on every retry (issue 7).
+EARLIEST_EVENT_DATE = date(2007, 1, 1)
+LOCAL_TZ = ZoneInfo("Europe/Copenhagen")  # regions are looked up on the Danish local date
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,12 @@ def decode(raw: bytes | None, where: Coordinates, now: datetime) -> Envelope | D
         return dead(
             Reason.TIMESTAMP_IN_FUTURE,
             f"occurred_at {event.occurred_at.isoformat()} is ahead of the pipeline clock",
+        )
+    if event.occurred_at.astimezone(LOCAL_TZ).date() < EARLIEST_EVENT_DATE:
+        return dead(
+            Reason.TIMESTAMP_TOO_OLD,
+            f"occurred_at {event.occurred_at.isoformat()} is before {EARLIEST_EVENT_DATE}, "
+            "where the reference data (employment regions, §2.3) begin",
         )
     return event
 

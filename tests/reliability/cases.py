@@ -102,6 +102,8 @@ def bad_input_cases(cpr: str, now: datetime) -> list[Case]:
         ),
         _bad("naive-timestamp", contact(occurred_at="2024-03-04T09:30:00"), R.NAIVE_TIMESTAMP),
         _bad("far-future", contact(at=now + timedelta(days=30)), R.TIMESTAMP_IN_FUTURE),
+        _bad("far-past", contact(at=datetime(1999, 1, 1, tzinfo=UTC)), R.TIMESTAMP_TOO_OLD),
+        _bad("epoch-number", contact(occurred_at=86_400), R.TIMESTAMP_TOO_OLD),
         _bad("unknown-municipality", contact(municipality_code="999"), R.UNKNOWN_MUNICIPALITY),
         _bad("future-schema-version", contact(schema_version=99), R.FUTURE_SCHEMA_VERSION),
         _bad("oversized", contact(producer_id="p" * 100_000), R.OVERSIZED),

@@ -10,7 +10,14 @@ import pytest
 
 from schemas.deadletter import DeadLetter, Reason
 from schemas.events import ContactInitiated
-from streams.decode import MAX_MESSAGE_BYTES, Coordinates, dead_letter_key, decode
+from schemas.reference import municipalities, region_of
+from streams.decode import (
+    EARLIEST_EVENT_DATE,
+    MAX_MESSAGE_BYTES,
+    Coordinates,
+    dead_letter_key,
+    decode,
+)
 from tests.factories import T0, contact, offer
 
 WHERE = Coordinates("t", 2, 41)
@@ -74,6 +81,22 @@ def test_contract_level_failures() -> None:
 def test_future_timestamp() -> None:
     future = datetime(2030, 1, 1, tzinfo=UTC)
     assert reason_of(enc(contact(at=future))) is Reason.TIMESTAMP_IN_FUTURE
+
+
+def test_timestamp_before_the_reference_data() -> None:
+    # 2006-12-31 23:30 UTC is already 2007-01-01 in Copenhagen: the first accepted instant.
+    first = datetime(2006, 12, 31, 23, 0, tzinfo=UTC)
+    assert isinstance(decode(enc(contact(at=first)), WHERE, NOW), ContactInitiated)
+    assert reason_of(enc(contact(at=first - timedelta(seconds=1)))) is Reason.TIMESTAMP_TOO_OLD
+    # A number where a timestamp belongs is read as epoch seconds: 1970, also too old.
+    assert reason_of(enc(contact(occurred_at=1_700))) is Reason.TIMESTAMP_TOO_OLD
+
+
+def test_every_municipality_has_a_region_from_the_earliest_accepted_date() -> None:
+    # The guard above is only right if the reference data cover that first day (§2.3).
+    for code in municipalities():
+        assert region_of(code, EARLIEST_EVENT_DATE).region_code
+        assert region_of(code, datetime.now(UTC).date()).region_code
 
 
 def test_validation_detail_names_fields_without_values() -> None:
