@@ -275,6 +275,15 @@ def _run_consumer(settings: Settings, name: str, stop: threading.Event) -> int:
                     _add(spec, sink, record, now, latencies)
             if polled:
                 last_records = time.monotonic()
+                if not sink.buffer and not paused:
+                    # Every record so far was skipped (the raw sink skips dead letters): commit
+                    # past them, or the group would show lag for ever (issue 7).
+                    try:
+                        sink.commit()
+                    except KafkaError as exc:
+                        logger.warning("%s: commit failed (%s); rewinding", name, exc)
+                        listener.rewind = True
+                        continue
             if time.monotonic() >= next_lag:
                 lag = _report_lag(consumer, name)
                 next_lag = time.monotonic() + 5

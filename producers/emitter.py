@@ -16,8 +16,17 @@ from schemas.topics import Names
 logger = logging.getLogger(__name__)
 
 
+class DeliveryFailed(RuntimeError):
+    """The broker never acknowledged some messages: they are not on the topic (issue 7)."""
+
+
 class Emitter:
-    """Sends events with acks=all, idempotence and retries; flushes on close."""
+    """Sends events with acks=all, idempotence and retries; flushes on close.
+
+    kafka-python's flush() returns even when records failed (e.g. the broker was away longer
+    than the delivery timeout), so each send registers an errback, and flush() and close()
+    raise DeliveryFailed instead of reporting lost messages as sent.
+    """
 
     def __init__(self, settings: Settings, producer: Any | None = None) -> None:
         self.topic = Names(settings.kafka.namespace).events
@@ -25,11 +34,14 @@ class Emitter:
             bootstrap_servers=settings.kafka.bootstrap,
             acks="all",
             enable_idempotence=True,
-            retries=10,
+            # No retry cap: the delivery timeout (120 s) bounds how long a record may wait, so
+            # a broker restart or leader election is ridden out rather than failed after 1 s.
             linger_ms=5,
             max_in_flight_requests_per_connection=5,
         )
         self.sent = 0
+        self.failed = 0
+        self._error: BaseException | None = None
 
     def emit(self, event: Envelope) -> None:
         """Send one event (already a validated model)."""
@@ -44,18 +56,36 @@ class Emitter:
 
     def send_raw(self, key: str, value: bytes) -> None:
         """Send bytes as they are (tests use this to put bad input on the topic)."""
-        self._producer.send(self.topic, key=key.encode(), value=value)
+        future = self._producer.send(self.topic, key=key.encode(), value=value)
+        if future is not None:  # the recorded fake (producers/testing.py) returns none
+            future.add_errback(self._on_error)
         self.sent += 1
 
+    def _on_error(self, exc: BaseException) -> None:
+        # Runs on the producer's I/O thread; never log the message, it may be personal data.
+        self.failed += 1
+        self._error = self._error or exc
+
+    def _raise_failures(self) -> None:
+        if self.failed:
+            raise DeliveryFailed(
+                f"{self.failed} of {self.sent} messages to {self.topic} were not acknowledged "
+                f"({type(self._error).__name__}: {self._error})"
+            )
+
     def flush(self) -> None:
-        """Block until every sent event is acknowledged by the broker."""
+        """Block until every sent event is acknowledged; raise DeliveryFailed if any was not."""
         self._producer.flush()
+        self._raise_failures()
 
     def close(self) -> None:
-        """Flush and close the producer."""
-        self._producer.flush()
-        self._producer.close()
+        """Flush and close the producer; raise DeliveryFailed if a message was not delivered."""
+        try:
+            self._producer.flush()
+        finally:
+            self._producer.close()
         logger.info("emitter closed after %d events to %s", self.sent, self.topic)
+        self._raise_failures()
 
     def __enter__(self) -> Emitter:
         return self

@@ -18,9 +18,15 @@ class Reason(StrEnum):
     CPR_DETECTED = "cpr_detected"
     UNKNOWN_EVENT_TYPE = "unknown_event_type"
     FUTURE_SCHEMA_VERSION = "future_schema_version"
-    VALIDATION_ERROR = "validation_error"
+    VALIDATION_ERROR = "validation_error"  # several kinds of error, or a value out of range
+    # One kind of validation error only (issue 7); the detail names the fields, never values.
+    MISSING_FIELD = "missing_field"
+    UNEXPECTED_FIELD = "unexpected_field"  # the contract rejects unknown fields (extra=forbid)
+    WRONG_TYPE = "wrong_type"  # e.g. a list where a string belongs, "x" for an integer
+    NAIVE_TIMESTAMP = "naive_timestamp"  # a timestamp without UTC offset (§4.1)
     UNKNOWN_MUNICIPALITY = "unknown_municipality"  # valid shape, not one of the 98 (§2.2)
     TIMESTAMP_IN_FUTURE = "timestamp_in_future"
+    TIMESTAMP_TOO_OLD = "timestamp_too_old"  # before the reference data start (2007, §2.3)
 
 
 class DeadLetter(BaseModel):

@@ -16,7 +16,7 @@ from streams.app import (
     names,
     pathway_table,
 )
-from streams.decode import Coordinates, decode
+from streams.decode import Coordinates, dead_letter_key, decode
 from streams.state import PathwayState
 
 logger = logging.getLogger(__name__)
@@ -38,7 +38,9 @@ async def pathway_fold(stream: Any) -> AsyncIterator[None]:
                 where.partition,
                 where.offset,
             )
-            await dead_letter_topic.send(key=event.key, value=result.model_dump_json().encode())
+            await dead_letter_topic.send(
+                key=dead_letter_key(event.key), value=result.model_dump_json().encode()
+            )
             yield None
             continue
         pid = result.pathway_id

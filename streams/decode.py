@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 from pydantic import ValidationError
@@ -12,12 +13,17 @@ from pydantic import ValidationError
 from schemas.deadletter import DeadLetter, Reason
 from schemas.envelope import RAW_TEXT_SCANNED, UNKNOWN_MUNICIPALITY, Envelope
 from schemas.events.registry import FutureSchemaVersion, UnknownEventType, upcast
-from schemas.privacy import CPR_MARKER, find_cpr
+from schemas.privacy import CPR_MARKER, find_cpr, looks_like_cpr
 
 MAX_MESSAGE_BYTES = 64 * 1024
 # Clocks of source systems drift; an event more than this far ahead of the pipeline's clock
 # is a data error (a typo in a year), not an early event.
 MAX_FUTURE_SKEW = timedelta(hours=1)
+# The employment-region reference data (§2.3) begin with the 2007 reform that created the job
+# centres; an event dated before it (a mistyped year, an epoch number read as seconds) has no
+# region, and folding it would crash the agent on every retry (issue 7).
+EARLIEST_EVENT_DATE = date(2007, 1, 1)
+LOCAL_TZ = ZoneInfo("Europe/Copenhagen")  # regions are looked up on the Danish local date
 
 
 @dataclass(frozen=True)
@@ -38,12 +44,28 @@ def _describe(exc: ValidationError) -> str:
     return "; ".join(parts)[:2000]
 
 
+# pydantic error types -> the specific reason they give when they are a message's only errors.
+_KINDS = {
+    UNKNOWN_MUNICIPALITY: Reason.UNKNOWN_MUNICIPALITY,
+    "missing": Reason.MISSING_FIELD,
+    "extra_forbidden": Reason.UNEXPECTED_FIELD,
+    "timezone_aware": Reason.NAIVE_TIMESTAMP,
+}
+
+
+def _kind(error_type: str) -> Reason:
+    """The reason of one pydantic error type: `*_type`/`*_parsing` are wrong JSON types."""
+    if error_type in _KINDS:
+        return _KINDS[error_type]
+    if error_type.endswith(("_type", "_parsing")) or error_type == "int_from_float":
+        return Reason.WRONG_TYPE
+    return Reason.VALIDATION_ERROR
+
+
 def _reason(exc: ValidationError) -> Reason:
     """A specific reason when every error is of one known kind, else the generic one."""
-    kinds = {err["type"] for err in exc.errors(include_url=False, include_input=False)}
-    if kinds == {UNKNOWN_MUNICIPALITY}:
-        return Reason.UNKNOWN_MUNICIPALITY
-    return Reason.VALIDATION_ERROR
+    kinds = {_kind(err["type"]) for err in exc.errors(include_url=False, include_input=False)}
+    return kinds.pop() if len(kinds) == 1 else Reason.VALIDATION_ERROR
 
 
 def decode(raw: bytes | None, where: Coordinates, now: datetime) -> Envelope | DeadLetter:
@@ -107,4 +129,17 @@ def decode(raw: bytes | None, where: Coordinates, now: datetime) -> Envelope | D
             Reason.TIMESTAMP_IN_FUTURE,
             f"occurred_at {event.occurred_at.isoformat()} is ahead of the pipeline clock",
         )
+    if event.occurred_at.astimezone(LOCAL_TZ).date() < EARLIEST_EVENT_DATE:
+        return dead(
+            Reason.TIMESTAMP_TOO_OLD,
+            f"occurred_at {event.occurred_at.isoformat()} is before {EARLIEST_EVENT_DATE}, "
+            "where the reference data (employment regions, §2.3) begin",
+        )
     return event
+
+
+def dead_letter_key(key: bytes | None) -> bytes | None:
+    """The Kafka key a dead letter may carry: none if the source's key looks like a CPR (§8.1)."""
+    if key is None or looks_like_cpr(key.decode("utf-8", errors="replace")):
+        return None
+    return key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -80,9 +81,12 @@ class Pipeline:
         return path.read_text(errors="replace") if path.exists() else ""
 
 
-@pytest.fixture
-def pipeline(stack_up: Settings, tmp_path: Path) -> Iterator[Pipeline]:
-    """A fresh namespace and database; processes started in it are stopped afterwards."""
+@contextlib.contextmanager
+def open_pipeline(logs: Path) -> Iterator[Pipeline]:
+    """A fresh namespace and database; processes started in it are stopped on exit.
+
+    The `pipeline` fixture uses it; tests/reliability uses it too for longer-lived runs.
+    """
     ns = "t" + uuid.uuid4().hex[:10]
     env = dict(os.environ)
     env["PATHWATCH_KAFKA__NAMESPACE"] = ns
@@ -93,13 +97,22 @@ def pipeline(stack_up: Settings, tmp_path: Path) -> Iterator[Pipeline]:
     }
     os.environ.update({k: env[k] for k in old})
     try:
-        pipe = Pipeline(get_settings(), env, tmp_path)
-        yield pipe
-        for name in list(pipe.procs):
-            pipe.stop(name)
+        pipe = Pipeline(get_settings(), env, logs)
+        try:
+            yield pipe
+        finally:
+            for name in list(pipe.procs):
+                pipe.stop(name)
     finally:
         for k, v in old.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
+
+
+@pytest.fixture
+def pipeline(stack_up: Settings, tmp_path: Path) -> Iterator[Pipeline]:
+    """A fresh namespace and database; processes started in it are stopped afterwards."""
+    with open_pipeline(tmp_path) as pipe:
+        yield pipe

@@ -155,7 +155,7 @@ def test_csv_flat_export(tmp_path: Path) -> None:
     assert [(r.line, r.reason) for r in result.rejected] == [
         (4, "unknown_municipality"),
         (5, "csv_too_many_cells"),
-        (6, "validation_error"),
+        (6, "wrong_type"),
     ]
     sent = [orjson.loads(value) for _, _, value in producer.sent]
     assert sent[0]["hours_per_week"] == 12.5
