@@ -28,11 +28,12 @@
   function bars(container, items, opts) {
     opts = opts || {};
     if (!items.length) return empty(container, opts.emptyText);
-    const W = 520, H = opts.height || 180, L = 40, B = 30, T = 10, R = 10;
+    const W = 520, H = opts.height || 180, L = 48, B = 30, T = 10, R = 10;
     const svg = frame(container, W, H);
     svg.setAttribute("data-chart", opts.name || "bars");
     const vals = items.map((d) => (d.suppressed ? 0 : d.value || 0));
-    const max = opts.max || Math.max(1e-9, ...vals, ...(opts.ref || []).map((r) => r.value));
+    let max = opts.max || Math.max(0, ...vals, ...(opts.ref || []).map((r) => r.value));
+    if (max <= 0) max = 1; // nothing shown (all zero or suppressed): a plain 0-1 axis
     const iw = (W - L - R) / items.length;
     const y = (v) => H - B - (v / max) * (H - B - T);
     for (let i = 0; i <= 4; i++) {
@@ -81,11 +82,11 @@
     opts = opts || {};
     const all = series.flatMap((s) => s.points);
     if (!all.length) return empty(container, opts.emptyText);
-    const W = 520, H = opts.height || 190, L = 40, B = 30, T = 10, R = 10;
+    const W = 520, H = opts.height || 190, L = 48, B = 30, T = 10, R = 10;
     const svg = frame(container, W, H);
     svg.setAttribute("data-chart", opts.name || "lines");
     const xMax = opts.xMax || Math.max(1, ...all.map((p) => p.x));
-    const yMax = opts.yMax || Math.max(1e-9, ...all.map((p) => p.y));
+    const yMax = opts.yMax || Math.max(1, ...all.map((p) => p.y));
     const x = (v) => L + (v / xMax) * (W - L - R);
     const y = (v) => H - B - (v / yMax) * (H - B - T);
     for (let i = 0; i <= 4; i++) {
