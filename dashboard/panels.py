@@ -11,7 +11,17 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from dashboard import stats
-from dashboard.sql import TZ, Selection, counted, days_between, now_sql
+from dashboard.sql import (
+    ENTRY_MONTH,
+    EVER_COMPANY,
+    STAGE_IMPLIED_BY,
+    TZ,
+    VISITED_IN_7D,
+    Selection,
+    counted,
+    days_between,
+    now_sql,
+)
 from schemas.facts import FUNNEL_STAGES
 
 Execute = Callable[[str], Sequence[Sequence[Any]]]
@@ -55,10 +65,10 @@ def _metric_columns(now: int) -> str:
             counted("all", "1"),
             # M01 denominator: contacts at least 7 days old, or already visited (RD-01).
             counted("m01_den", f"visitation_at IS NOT NULL OR entry_at <= {n} - 604800"),
-            counted("m01_num", "ifNull(visited_within_7_days, 0) = 1"),
+            counted("m01_num", VISITED_IN_7D),
             counted("open", "exit_at IS NULL"),
             counted("in_company", "exit_at IS NULL AND current_state = 'IN_COMPANY_PLACEMENT'"),
-            counted("ever_company", "ever_company_oriented = 1"),
+            counted("ever_company", EVER_COMPANY),
             counted("placed", "first_company_placement_at IS NOT NULL"),
             # M04 by week 9 (RD-12, RD-13) among pathways observed for 63 days.
             counted("obs63", f"entry_at <= {n} - 63 * 86400"),
@@ -142,8 +152,8 @@ def breakdown(execute: Execute, db: str, sel: Selection, now: int, min_cell: int
 def cohorts(execute: Execute, db: str, sel: Selection, now: int, min_cell: int) -> list[JSON]:
     """The figures per entry-month cohort (M01, M04 by week 9, M08 over time)."""
     sql = (
-        f"SELECT toString(entry_month) AS unit, {_metric_columns(now)} FROM {_facts(db)} "
-        f"WHERE {sel.scope_where()} AND entry_month IS NOT NULL GROUP BY unit ORDER BY unit"
+        f"SELECT toString({ENTRY_MONTH}) AS unit, {_metric_columns(now)} FROM {_facts(db)} "
+        f"WHERE {sel.scope_where()} AND entry_at IS NOT NULL GROUP BY unit ORDER BY unit"
     )
     out = []
     for row in execute(sql):
@@ -156,7 +166,11 @@ def cohorts(execute: Execute, db: str, sel: Selection, now: int, min_cell: int) 
 def funnel(execute: Execute, db: str, sel: Selection, min_cell: int) -> JSON:
     """M15: pathways reaching each stage, where the lost ones were lost, where stalled ones wait."""
     cols = ", ".join(
-        counted(f"s{i}", f"has(stages_reached, '{s}') OR stage_reached = '{s}'")
+        counted(
+            f"s{i}",
+            f"has(stages_reached, '{s}') OR stage_reached = '{s}'"
+            + (f" OR {STAGE_IMPLIED_BY[s]}" if s in STAGE_IMPLIED_BY else ""),
+        )
         for i, s in enumerate(FUNNEL_STAGES)
     )
     row = execute(f"SELECT {cols} FROM {_facts(db)} WHERE {sel.facts_where()}")[0]

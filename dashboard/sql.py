@@ -20,6 +20,23 @@ _COHORT = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
 _RULE = re.compile(r"^A[0-9]{2}$")
 
 
+# Fact fields that follow from other fields of the same fact (schemas/facts.py) are derived
+# again here when missing, so a fact that carries only its timestamps still counts right; for a
+# complete fact the expression equals the field.
+ENTRY_MONTH = f"ifNull(entry_month, toStartOfMonth(toDate(assumeNotNull(entry_at), {TZ})))"
+VISITED_IN_7D = (
+    "ifNull(visited_within_7_days, visitation_at IS NOT NULL AND entry_at IS NOT NULL"
+    f" AND toDate(assumeNotNull(visitation_at), {TZ}) - toDate(assumeNotNull(entry_at), {TZ})"
+    " <= 7) = 1"
+)
+EVER_COMPANY = "(ever_company_oriented = 1 OR first_company_placement_at IS NOT NULL)"
+# Stages implied by a timestamp (M15): a visitation means ASSESSED, a company offer the placement.
+STAGE_IMPLIED_BY = {
+    "ASSESSED": "visitation_at IS NOT NULL",
+    "IN_COMPANY_PLACEMENT": "first_company_placement_at IS NOT NULL",
+}
+
+
 class BadSelection(ValueError):
     """A code, cohort or filter that is not well-formed (answered with 400)."""
 
@@ -90,7 +107,7 @@ class Selection:
         """Condition on pathway_facts: the scope and the cohort."""
         where = self.scope_where()
         if self.cohort:
-            where += f" AND entry_month = toDate('{self.cohort}-01')"
+            where += f" AND entry_at IS NOT NULL AND {ENTRY_MONTH} = toDate('{self.cohort}-01')"
         return where
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from dashboard import stats
 from dashboard.panels import Execute, _facts, _i
-from dashboard.sql import Selection
+from dashboard.sql import EVER_COMPANY, Selection
 
 JSON = dict[str, Any]
 
@@ -14,7 +14,7 @@ JSON = dict[str, Any]
 MEASURES = (
     ("employed", "exit to ordinary job (M21)", "outcome = 'SELF_SUFFICIENT_JOB'"),
     ("education", "exit to education (M22)", "outcome = 'SELF_SUFFICIENT_EDUCATION'"),
-    ("company", "ever in company-oriented activation (M08)", "ever_company_oriented = 1"),
+    ("company", "ever in company-oriented activation (M08)", EVER_COMPANY),
 )
 
 

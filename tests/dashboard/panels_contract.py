@@ -12,13 +12,15 @@ Six pathways enter Brøndby (153, RAR_HOVEDSTADEN) on Monday 2025-01-06; NOW is 
 | p4 | 4 | - | - (censored at NOW, day 175) | TREATMENT | |
 | p5 | 1 | 70 | - | CONTROL | 0: 12 |
 
-One more pathway in Odense (461, RAR_FYN) must never count for RAR_HOVEDSTADEN.
+One more pathway in Odense (461, RAR_FYN) must never count for RAR_HOVEDSTADEN. One in Aarhus
+(751) carries only its timestamps, as facts did before the stream filled every field: the
+flags it lacks (visited in 7 days, ever company-oriented, entry month, stages) are derived.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from dashboard import alerts, panels
@@ -64,6 +66,21 @@ def facts() -> list[PathwayFact]:
     out.append(
         fact(
             0, "461", "RAR_FYN", entry=ENTRY, visited_after_days=1, placed_after_days=5, prefix="c"
+        )
+    )
+    out.append(
+        PathwayFact(
+            pathway_id="c_751_0000",
+            citizen_id="cz_c_751_0000",
+            municipality_code="751",
+            region_code="RAR_OESTJYLLAND",
+            job_centre_id="jc751",
+            entry_at=ENTRY,
+            visitation_at=ENTRY + timedelta(days=3),
+            first_company_placement_at=ENTRY + timedelta(days=12),
+            days_to_first_company_placement=12,
+            events_applied=3,
+            version=3,
         )
     )
     return out
@@ -159,6 +176,19 @@ def check(execute: Execute, db: str) -> None:
 
     muni = panels.headline(execute, db, BRONDBY, NOW_S, 1)
     assert muni["citizens"]["value"] == 6
+    aarhus = Selection("municipality", "751")
+    bare = panels.headline(execute, db, aarhus, NOW_S, 1)
+    assert bare["m01"]["value"] == 1.0
+    assert bare["m08"]["value"] == 1.0
+    assert [c["cohort"] for c in panels.cohorts(execute, db, aarhus, NOW_S, 1)] == ["2025-01"]
+    bare_funnel = {
+        s["stage"]: s["reached"]["value"] for s in panels.funnel(execute, db, aarhus, 1)["stages"]
+    }
+    assert bare_funnel["ASSESSED"] == 1
+    assert bare_funnel["IN_COMPANY_PLACEMENT"] == 1
+    in_cohort = Selection("municipality", "751", "2025-01")
+    assert panels.headline(execute, db, in_cohort, NOW_S, 1)["citizens"]["value"] == 1
+
     cohort = panels.headline(
         execute, db, Selection("region", "RAR_HOVEDSTADEN", "2025-02"), NOW_S, 1
     )
