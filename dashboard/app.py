@@ -69,6 +69,7 @@ SERVICE: web.AppKey[Service] = web.AppKey("service", Service)
 SESSIONS: web.AppKey[dict[str, Session]] = web.AppKey("sessions", dict)
 POOL: web.AppKey[ThreadPoolExecutor] = web.AppKey("pool", ThreadPoolExecutor)
 SETTINGS: web.AppKey[Settings] = web.AppKey("settings", Settings)
+USER: web.RequestKey[User] = web.RequestKey("user", User)
 
 
 async def _in_pool(request: web.Request, fn: Callable[..., Any], *args: Any) -> Any:
@@ -119,7 +120,7 @@ async def security(request: web.Request, handler: Handler) -> web.StreamResponse
                     text='{"error": "login required"}', content_type="application/json"
                 )
             raise web.HTTPFound(f"/login?next={request.path_qs}")
-        request["user"] = user
+        request[USER] = user
     try:
         response = await handler(request)
     except web.HTTPException as exc:
@@ -146,7 +147,7 @@ def _scope(request: web.Request, level: str, code: str) -> tuple[Level, str]:
         check_code(lv, code)
     except BadSelection as exc:
         raise web.HTTPBadRequest(text=str(exc)) from exc
-    user: User = request["user"]
+    user: User = request[USER]
     if not user.scope.allows(lv, code):
         logger.warning("user %s denied %s %s", user.name, lv, code)
         if request.path.startswith("/api/"):
@@ -212,7 +213,7 @@ async def logout(request: web.Request) -> web.Response:
 
 async def home(request: web.Request) -> web.Response:
     """Send the user to their scope's page."""
-    raise web.HTTPFound(request["user"].scope.home)
+    raise web.HTTPFound(request[USER].scope.home)
 
 
 async def page(request: web.Request) -> web.Response:
@@ -230,10 +231,23 @@ def _selection(request: web.Request) -> Selection:
         raise web.HTTPBadRequest(text=str(exc)) from exc
 
 
+async def _read(request: web.Request, fn: Callable[[], Any]) -> Any:
+    """Run a read in the pool; ClickHouse being unreachable is a 503, not a crash."""
+    from clickhouse_driver import errors as ch_errors
+
+    try:
+        return await _in_pool(request, fn)
+    except (ch_errors.Error, OSError, EOFError) as exc:
+        logger.warning("ClickHouse read failed: %s", type(exc).__name__)
+        raise web.HTTPServiceUnavailable(
+            text='{"error": "ClickHouse unavailable, retrying"}', content_type="application/json"
+        ) from exc
+
+
 async def api_overview(request: web.Request) -> web.Response:
     """Every panel of a scope (and optional ?cohort=YYYY-MM)."""
     sel = _selection(request)
-    data = await _in_pool(request, request.app[SERVICE].overview, sel)
+    data = await _read(request, lambda: request.app[SERVICE].overview(sel))
     return web.json_response(data)
 
 
@@ -248,24 +262,24 @@ async def api_alerts(request: web.Request) -> web.Response:
         "sort": q.get("sort", "age"),
         "descending": q.get("order", "desc") != "asc",
     }
-    if filters["municipality"] and not request["user"].scope.allows(
+    if filters["municipality"] and not request[USER].scope.allows(
         "municipality", str(filters["municipality"])
     ):
         raise web.HTTPForbidden(
             text='{"error": "outside your scope"}', content_type="application/json"
         )
     try:
-        data = await _in_pool(request, lambda: request.app[SERVICE].alerts(sel, **filters))
+        data = await _read(request, lambda: request.app[SERVICE].alerts(sel, **filters))
     except (BadSelection, ValueError) as exc:
         raise web.HTTPBadRequest(text=str(exc)) from exc
     # §8.10: reads of citizen-level lists are logged (who, which scope; never identifiers).
-    logger.info("user %s read open alerts of %s %s", request["user"].name, sel.level, sel.code)
+    logger.info("user %s read open alerts of %s %s", request[USER].name, sel.level, sel.code)
     return web.json_response(data)
 
 
 async def api_me(request: web.Request) -> web.Response:
     """Who is logged in, their scope and the page poll interval."""
-    user: User = request["user"]
+    user: User = request[USER]
     settings = request.app[SETTINGS].dashboard
     return web.json_response(
         {

@@ -23,10 +23,19 @@ def serve(settings: Settings, host: str | None, port: int | None) -> None:
     from aiohttp import web
 
     from dashboard.app import make_app
+    from dashboard.auth import UsersFileError, load_users
 
     dash = settings.dashboard
     host, port = host or dash.host, port or dash.port
-    click.echo(f"dashboard on http://{host}:{port}/ (users: {dash.users_file})")
+    try:
+        users = load_users(dash.users_file)
+    except UsersFileError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not users:
+        click.echo(
+            f"no users in {dash.users_file} yet: add one with `pathwatch dashboard add-user`"
+        )
+    click.echo(f"dashboard on http://{host}:{port}/ ({len(users)} users in {dash.users_file})")
     web.run_app(make_app(settings), host=host, port=port, print=None, access_log=None)
 
 
