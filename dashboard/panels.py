@@ -15,7 +15,6 @@ from dashboard.sql import (
     ENTRY_MONTH,
     EVER_COMPANY,
     STAGE_IMPLIED_BY,
-    TZ,
     VISITED_IN_7D,
     Selection,
     counted,
@@ -45,8 +44,6 @@ OUTCOME_ORDER = (
     "DROPOUT_ATTENDANCE",
     "OTHER",
 )
-HORIZON_WEEKS = 64  # RD-16: the trial's effect horizon
-HOURS_WEEKS = 52
 
 
 def _facts(db: str) -> str:
@@ -238,83 +235,6 @@ def placement_survival(execute: Execute, db: str, sel: Selection, now: int, min_
         "placed_within_weeks": shares,
         "pathways": stats.count(sum(e + c for _, e, c in rows), min_cell),
     }
-
-
-def conversation_rate(
-    execute: Execute, db: str, sel: Selection, now: int, min_cell: int
-) -> list[JSON]:
-    """M10 by week k since entry and trial arm.
-
-    Denominator: complete ISO weeks in which the pathway was still open and still on benefit
-    (M10a: exit and benefit end both end it, [003] Fig. 1); numerator: those weeks with a
-    conversation.held (E7).
-    """
-    n = now_sql(now)
-    end = f"least({n}, least(ifNull(exit_at, {n}), ifNull(benefit_ended_at, {n})))"
-    entry = "assumeNotNull(entry_at)"
-    weeks = f"toInt32((toMonday(toDate({end}, {TZ})) - toMonday(toDate({entry}, {TZ}))) / 7)"
-    sql = (
-        "SELECT k, arm, count(), countIf(has(conversation_weeks, toInt32(k))),"
-        " uniqExact(citizen_id) FROM ("
-        f" SELECT citizen_id, trial_arm AS arm, conversation_weeks,"
-        f" toUInt32(least(greatest({weeks}, 0), {HORIZON_WEEKS})) AS n"
-        f" FROM {_facts(db)} WHERE {sel.facts_where()} AND entry_at IS NOT NULL"
-        ") ARRAY JOIN range(n) AS k GROUP BY k, arm ORDER BY k, arm"
-    )
-    series: dict[str, dict[int, list[int]]] = {}
-    for k, arm, total, held, citizens in execute(sql):
-        for key in ("ALL", str(arm)) if arm else ("ALL",):
-            cell = series.setdefault(key, {}).setdefault(_i(k), [0, 0, 0])
-            cell[0] += _i(total)
-            cell[1] += _i(held)
-            cell[2] += _i(citizens)  # per arm exact; for ALL arms are disjoint citizens
-    return [
-        {
-            "arm": arm,
-            "weeks": [
-                {
-                    "k": k,
-                    "rate": stats.rate(v[1], v[0], v[2], min_cell),
-                    "held": v[1],
-                    "weeks": v[0],
-                }
-                for k, v in sorted(cells.items())
-            ],
-        }
-        for arm, cells in sorted(series.items())
-    ]
-
-
-def hours_progression(execute: Execute, db: str, sel: Selection, now: int, min_cell: int) -> JSON:
-    """M19: weekly hours by week since the first company placement started (RD-08: 12 -> 32)."""
-    n = now_sql(now)
-    start = "assumeNotNull(first_company_placement_at)"
-    span = days_between(start, f"greatest({start}, least({n}, ifNull(exit_at, {n})))")
-    sql = (
-        "SELECT w, count(), avg(h), quantileExact(0.5)(h),"
-        " countIf(target > 0 AND h >= target), countIf(target > 0), uniqExact(citizen_id) FROM ("
-        " SELECT citizen_id, w, arrayCount(x -> x <= toInt32(w), hours_weeks) AS i,"
-        " hours_values[i] AS h, ifNull(hours_target, 0) AS target FROM ("
-        f"  SELECT citizen_id, hours_weeks, hours_values, hours_target,"
-        f"  toUInt32(least(intDiv(toInt32({span}), 7) + 1, {HOURS_WEEKS})) AS n"
-        f"  FROM {_facts(db)} WHERE {sel.facts_where()}"
-        "   AND first_company_placement_at IS NOT NULL AND length(hours_weeks) > 0"
-        " ) ARRAY JOIN range(n) AS w WHERE i > 0"
-        ") GROUP BY w ORDER BY w"
-    )
-    weeks = []
-    for w, _total, mean, median, reached, with_target, citizens in execute(sql):
-        c = _i(citizens)
-        weeks.append(
-            {
-                "week": _i(w),
-                "mean": stats.figure(round(float(mean), 2), c, min_cell),
-                "median": stats.figure(float(median), c, min_cell),
-                "reached_target": stats.rate(_i(reached), _i(with_target), c, min_cell),
-                "citizens": stats.count(c, min_cell),
-            }
-        )
-    return {"weeks": weeks}
 
 
 def outcomes(execute: Execute, db: str, sel: Selection, min_cell: int) -> list[JSON]:

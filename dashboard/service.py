@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from dashboard import alerts, panels, regions, trial
+from dashboard import alerts, panels, regions, trial, weekly
 from dashboard.sql import Selection
 from pathwatch.settings import Settings
 
@@ -33,6 +33,7 @@ class Service:
         self._local = threading.local()
         self._cache: dict[tuple[Any, ...], tuple[float, JSON]] = {}
         self._lock = threading.Lock()
+        self._key_locks: dict[tuple[Any, ...], threading.Lock] = {}
 
     def execute(self, sql: str) -> Sequence[Sequence[Any]]:
         """Run one read query on this thread's client."""
@@ -47,17 +48,22 @@ class Service:
         return rows
 
     def _cached(self, key: tuple[Any, ...], build: Callable[[], JSON]) -> JSON:
+        # One computation per key at a time: screens polling the same scope wait for it and
+        # share the answer instead of each running the same queries (single flight).
         ttl = self.settings.dashboard.cache_seconds
-        now = time.monotonic()
         with self._lock:
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
             hit = self._cache.get(key)
-            if hit and now - hit[0] < ttl:
+            if hit and time.monotonic() - hit[0] < ttl:
                 return hit[1]
-        value = build()
-        with self._lock:
-            self._cache[key] = (now, value)
-            if len(self._cache) > 512:
-                self._cache.clear()
+            started = time.monotonic()
+            value = build()
+            with self._lock:
+                if len(self._cache) > 512:
+                    self._cache.clear()
+                    self._key_locks = {key: key_lock}
+                self._cache[key] = (started, value)
         return value
 
     def reference_time(self) -> tuple[int, JSON]:
@@ -73,7 +79,7 @@ class Service:
     def _overview(self, sel: Selection) -> JSON:
         ex, db, mc = self.execute, self.db, self.min_cell
         now, wm = self.reference_time()
-        conversation = panels.conversation_rate(ex, db, sel, now, mc)
+        conversation = weekly.conversation_rate(ex, db, sel, now, mc)
         units = panels.breakdown(ex, db, sel, now, mc)
         alert_units = alerts.open_alerts_by_unit(ex, db, sel, mc)
         child = sel.child_level
@@ -97,7 +103,7 @@ class Service:
             "funnel": panels.funnel(ex, db, sel, mc),
             "placement": panels.placement_survival(ex, db, sel, now, mc),
             "conversation": conversation,
-            "hours": panels.hours_progression(ex, db, sel, now, mc),
+            "hours": weekly.hours_progression(ex, db, sel, now, mc),
             "outcomes": panels.outcomes(ex, db, sel, mc),
             "trial": trial.treatment_vs_control(ex, db, sel, conversation, mc),
             "generated_at": int(time.time()),

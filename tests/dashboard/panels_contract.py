@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from dashboard import alerts, panels
+from dashboard import alerts, panels, weekly
 from dashboard.sql import Selection
 from schemas.alerts import Alert
 from schemas.facts import PathwayFact
@@ -126,7 +126,7 @@ def check(execute: Execute, db: str) -> None:
     assert km5["km"]["suppressed_tail"] is True
     assert km5["placed_within_weeks"]["8"]["suppressed"]  # 2 at risk on day 56
 
-    conv = {s["arm"]: s["weeks"] for s in panels.conversation_rate(execute, db, REGION, NOW_S, 1)}
+    conv = {s["arm"]: s["weeks"] for s in weekly.conversation_rate(execute, db, REGION, NOW_S, 1)}
     assert conv["ALL"][0]["rate"]["value"] == 1 / 6  # only p0 talks in week 0
     # p3 exits on day 30 (Tuesday of week 4): complete weeks 0-3 only.
     assert conv["ALL"][3]["weeks"] == 6
@@ -136,13 +136,13 @@ def check(execute: Execute, db: str) -> None:
     # NOW is Monday 2025-06-30: 25 complete weeks since the entry week.
     assert len(conv["ALL"]) == 25
 
-    hours = {w["week"]: w for w in panels.hours_progression(execute, db, REGION, NOW_S, 1)["weeks"]}
+    hours = {w["week"]: w for w in weekly.hours_progression(execute, db, REGION, NOW_S, 1)["weeks"]}
     assert hours[0]["mean"]["value"] == 12.5  # 12, 16, 10, 12
     assert hours[2]["mean"]["value"] == 17.5  # 12, 16, 30, 12
     assert hours[4]["mean"]["value"] == 19.5  # 20, 16, 30, 12
     assert hours[2]["reached_target"]["value"] == 0.0  # nobody at 32 h
     assert hours[0]["mean"]["n"] == 4
-    hours5 = panels.hours_progression(execute, db, REGION, NOW_S, 5)["weeks"]
+    hours5 = weekly.hours_progression(execute, db, REGION, NOW_S, 5)["weeks"]
     assert all(w["mean"]["suppressed"] for w in hours5)
 
     outcomes = panels.outcomes(execute, db, REGION, 1)
