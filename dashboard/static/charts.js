@@ -34,12 +34,13 @@
     const vals = items.map((d) => (d.suppressed ? 0 : d.value || 0));
     let max = opts.max || Math.max(0, ...vals, ...(opts.ref || []).map((r) => r.value));
     if (max <= 0) max = 1; // nothing shown (all zero or suppressed): a plain 0-1 axis
+    const tick = opts.fmt || ((v) => (max >= 10 ? String(Math.round(v)) : String(+v.toFixed(2))));
     const iw = (W - L - R) / items.length;
     const y = (v) => H - B - (v / max) * (H - B - T);
     for (let i = 0; i <= 4; i++) {
       const v = (max * i) / 4;
       el("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: "grid" }, svg);
-      el("text", { x: L - 4, y: y(v) + 3, "text-anchor": "end" }, svg, (opts.fmt || String)(v));
+      el("text", { x: L - 4, y: y(v) + 3, "text-anchor": "end" }, svg, tick(v));
     }
     const every = Math.max(1, Math.ceil(items.length / 14));
     items.forEach((d, i) => {
@@ -92,11 +93,12 @@
     for (let i = 0; i <= 4; i++) {
       const v = (yMax * i) / 4;
       el("line", { x1: L, x2: W - R, y1: y(v), y2: y(v), class: "grid" }, svg);
-      el("text", { x: L - 4, y: y(v) + 3, "text-anchor": "end" }, svg, (opts.fmtY || String)(v));
+      const fy = opts.fmtY || ((u) => (yMax >= 10 ? String(Math.round(u)) : String(+u.toFixed(2))));
+      el("text", { x: L - 4, y: y(v) + 3, "text-anchor": "end" }, svg, fy(v));
     }
     for (let i = 0; i <= 4; i++) {
       const v = Math.round((xMax * i) / 4);
-      el("text", { x: x(v), y: H - B + 12, "text-anchor": "middle" }, svg, String(v));
+      el("text", { x: x(v), y: H - B + 12, "text-anchor": i === 4 ? "end" : "middle" }, svg, String(v));
     }
     (opts.ref || []).forEach((r) => {
       if (r.x !== undefined) {
