@@ -15,6 +15,7 @@ Six pathways enter Brøndby (153, RAR_HOVEDSTADEN) on Monday 2025-01-06; NOW is 
 One more pathway in Odense (461, RAR_FYN) must never count for RAR_HOVEDSTADEN. One in Aarhus
 (751) carries only its timestamps, as facts did before the stream filled every field: the
 flags it lacks (visited in 7 days, ever company-oriented, entry month, stages) are derived.
+Faxe (320) has 5 pathways of 4 citizens (one came back): 5 pathways, but fewer than 5 citizens.
 """
 
 from __future__ import annotations
@@ -83,6 +84,20 @@ def facts() -> list[PathwayFact]:
             version=3,
         )
     )
+    for i in range(5):
+        again = fact(
+            i,
+            "320",
+            "RAR_SJAELLAND",
+            entry=ENTRY,
+            visited_after_days=2,
+            placed_after_days=None,
+            conversation_weeks=[0],
+            prefix="c",
+        )
+        if i == 4:  # the same citizen as pathway 0
+            again = again.model_copy(update={"citizen_id": "cz_c_320_0000"})
+        out.append(again)
     return out
 
 
@@ -188,6 +203,17 @@ def check(execute: Execute, db: str) -> None:
     assert bare_funnel["IN_COMPANY_PLACEMENT"] == 1
     in_cohort = Selection("municipality", "751", "2025-01")
     assert panels.headline(execute, db, in_cohort, NOW_S, 1)["citizens"]["value"] == 1
+
+    faxe = Selection("municipality", "320")
+    five = panels.headline(execute, db, faxe, NOW_S, 5)
+    assert five["pathways"]["suppressed"]  # 5 pathways, 4 citizens
+    assert panels.headline(execute, db, faxe, NOW_S, 4)["citizens"]["value"] == 4
+    faxe_conv = weekly.conversation_rate(execute, db, faxe, NOW_S, 5)[0]["weeks"]
+    assert faxe_conv[0]["weeks"] == 5
+    assert faxe_conv[0]["rate"]["suppressed"]  # 5 pathway-weeks, but 4 citizens
+    assert (
+        weekly.conversation_rate(execute, db, faxe, NOW_S, 4)[0]["weeks"][0]["rate"]["value"] == 1.0
+    )
 
     cohort = panels.headline(
         execute, db, Selection("region", "RAR_HOVEDSTADEN", "2025-02"), NOW_S, 1
