@@ -15,6 +15,7 @@ import html
 import logging
 import secrets
 import time
+import urllib.parse
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -119,7 +120,7 @@ async def security(request: web.Request, handler: Handler) -> web.StreamResponse
                 raise web.HTTPUnauthorized(
                     text='{"error": "login required"}', content_type="application/json"
                 )
-            raise web.HTTPFound(f"/login?next={request.path_qs}")
+            raise web.HTTPFound(f"/login?next={urllib.parse.quote(request.path_qs)}")
         request[USER] = user
     try:
         response = await handler(request)
@@ -195,8 +196,13 @@ async def login(request: web.Request) -> web.Response:
         )
     token = secrets.token_urlsafe(32)
     hours = request.app[SETTINGS].dashboard.session_hours
-    request.app[SESSIONS][token] = Session(user, time.time() + hours * 3600)
-    target = nxt if nxt.startswith("/") and not nxt.startswith("//") else "/"
+    sessions = request.app[SESSIONS]
+    for old in [t for t, sess in sessions.items() if sess.expires <= time.time()]:
+        del sessions[old]
+    sessions[token] = Session(user, time.time() + hours * 3600)
+    # Only a path on this site: no scheme, no host, no backslash tricks (open redirect).
+    safe = nxt.startswith("/") and not nxt.startswith("//") and "\\" not in nxt
+    target = nxt if safe else "/"
     response = web.HTTPFound(target if target != "/" else user.scope.home)
     response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", max_age=int(hours * 3600))
     logger.info("user %s logged in", user.name)

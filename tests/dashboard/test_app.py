@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import socket
+import urllib.parse
 from pathlib import Path
 
 from aiohttp.test_utils import TestClient, TestServer
@@ -64,3 +65,34 @@ def test_answers_without_clickhouse(tmp_path: Path) -> None:
         "own_region": 503,  # allowed, but ClickHouse is unreachable
         "own_page": 200,  # the page itself needs no data; it polls the API
     }
+
+
+def test_login_redirects_only_within_the_site(tmp_path: Path) -> None:
+    settings = _settings(tmp_path)
+
+    async def run() -> list[str]:
+        async with TestClient(TestServer(make_app(settings))) as client:
+            out = []
+            for nxt in ("/region/RAR_FYN?cohort=2025-01", "//evil.example", "/\\evil.example", "/"):
+                r = await client.post(
+                    "/login",
+                    data={"user": "fyn", "password": "pw-fyn", "next": nxt},
+                    allow_redirects=False,
+                )
+                assert r.status == 302
+                out.append(r.headers["Location"])
+            client.session.cookie_jar.clear()  # log out: the next request is anonymous
+            anonymous = await client.get(
+                "/region/RAR_FYN?cohort=2025-01&x=1", allow_redirects=False
+            )
+            where = urllib.parse.urlsplit(anonymous.headers["Location"])
+            out.append(f"{where.path} next={urllib.parse.parse_qs(where.query)['next'][0]}")
+            return out
+
+    assert asyncio.run(run()) == [
+        "/region/RAR_FYN?cohort=2025-01",
+        "/region/RAR_FYN",  # not another host: the user's home instead
+        "/region/RAR_FYN",
+        "/region/RAR_FYN",
+        "/login next=/region/RAR_FYN?cohort=2025-01&x=1",  # the whole path and query kept
+    ]
