@@ -204,7 +204,14 @@ async def login(request: web.Request) -> web.Response:
     safe = nxt.startswith("/") and not nxt.startswith("//") and "\\" not in nxt
     target = nxt if safe else "/"
     response = web.HTTPFound(target if target != "/" else user.scope.home)
-    response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", max_age=int(hours * 3600))
+    response.set_cookie(
+        COOKIE,
+        token,
+        httponly=True,
+        samesite="Strict",
+        secure=request.app[SETTINGS].dashboard.secure_cookie,
+        max_age=int(hours * 3600),
+    )
     logger.info("user %s logged in", user.name)
     raise response
 

@@ -87,6 +87,8 @@ class DashboardSettings(BaseModel):
     # Figures from fewer citizens than this are suppressed (domain.md §8.9).
     min_cell: int = Field(default=5, ge=1)
     session_hours: float = Field(default=8.0, gt=0)
+    # Mark the session cookie Secure (HTTPS only): set it when served behind a TLS proxy.
+    secure_cookie: bool = False
     # Identical API answers within this many seconds come from a cache (many screens, one query).
     cache_seconds: float = Field(default=1.0, ge=0)
 
