@@ -180,7 +180,7 @@
     const mean = h.weeks.filter((w) => !w.mean.suppressed).map((w) => ({ x: w.week, y: w.mean.value }));
     const median = h.weeks.filter((w) => !w.median.suppressed).map((w) => ({ x: w.week, y: w.median.value }));
     C.lines($("m19"), [{ name: "mean hours/week", points: mean }, { name: "median", points: median }],
-      { name: "m19", yMax: 37, xMax: 52, xLabel: "week since first company placement", ref: [{ value: 32, label: "32 h (RD-08)" }, { value: 12, label: "12 h start" }] });
+      { name: "m19", yMax: Math.max(37, ...mean.map((p) => p.y), ...median.map((p) => p.y)), xMax: 52, xLabel: "week since first company placement", ref: [{ value: 32, label: "32 h (RD-08)" }, { value: 12, label: "12 h start" }] });
   }
 
   function renderOutcomes(list) {
