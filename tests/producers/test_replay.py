@@ -191,7 +191,7 @@ def test_csv_cells_with_json_arrays_and_objects_fill_list_and_nested_fields(
             writer.writerow(row)
     result, producer = replay(tmp_path / "lists.csv")
     assert result.sent == 2
-    assert [(r.line, r.reason) for r in result.rejected] == [(4, "validation_error")]
+    assert [(r.line, r.reason) for r in result.rejected] == [(4, "wrong_type")]
     sent = [orjson.loads(value) for _, _, value in producer.sent]
     assert sent[0]["barrier_categories"] == ["LANGUAGE_LITERACY", "HOUSING"]
     assert sent[1]["indicators"] == [{"code": "MOTIVATION", "score": 4.0, "scale_max": 5.0}]

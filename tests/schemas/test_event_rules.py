@@ -204,6 +204,6 @@ def test_nested_parts_reject_unknown_fields_too() -> None:
     )
     letter = decode(json.dumps(payload).encode(), WHERE, NOW)
     assert isinstance(letter, DeadLetter)
-    assert letter.reason.value == "validation_error"
+    assert letter.reason.value == "unexpected_field"
     assert "destination_detail.employer_name" in letter.detail
     assert "Rengøring" not in letter.detail  # the detail never echoes a value

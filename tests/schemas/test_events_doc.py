@@ -80,8 +80,8 @@ def test_versions_table_lists_every_type_above_version_1() -> None:
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
-        ({"note": "citizen was upset"}, "validation_error"),  # unknown field (free text)
-        ({"occurred_at": "2024-03-15T09:00:00"}, "validation_error"),  # no offset
+        ({"note": "citizen was upset"}, "unexpected_field"),  # unknown field (free text)
+        ({"occurred_at": "2024-03-15T09:00:00"}, "naive_timestamp"),  # no offset
         ({"municipality_code": "999"}, "unknown_municipality"),
     ],
 )
