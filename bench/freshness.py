@@ -83,12 +83,14 @@ def run(
     events: list[tuple[bytes, bytes]],
     logs: Path,
     rate: float = 200.0,
+    extra_env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """p50/p99 seconds from send to fact visible for `events` sent at `rate` per second.
 
     `events` must be valid (decode() accepts each) and their pathways disjoint from `warmup`.
     """
     ns = open_namespace(base, "fresh", logs)
+    ns.extra_env.update(extra_env or {})
     try:
         ns.start("worker", "worker")
         ns.start("sinks", "sink", "all")
@@ -132,5 +134,6 @@ def run(
         "p99_s": round(percentile(lat, 99), 3),
         "max_s": round(max(lat), 3),
         "poll_interval_s": POLL_S,
+        "env": dict(ns.extra_env),
         "peak_rss_mb": rss,
     }

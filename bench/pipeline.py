@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from clickhouse_driver import Client
 from kafka.admin import KafkaAdminClient
 
 from bench.stats import peak_rss_mb
@@ -34,6 +35,7 @@ class Namespace:
     settings: Settings
     logs: Path
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. PATHWATCH_SINK__* overrides
 
     @property
     def name(self) -> str:
@@ -46,15 +48,22 @@ class Namespace:
         env["PATHWATCH_KAFKA__NAMESPACE"] = self.name
         env["PATHWATCH_CLICKHOUSE__DATABASE"] = self.settings.clickhouse.database
         env.setdefault("PATHWATCH_LOG_LEVEL", "WARNING")
+        env.update(self.extra_env)
         return env
 
     def start(self, name: str, *args: str, python: tuple[str, ...] = ()) -> int:
-        """Start `pathwatch <args>` as its own process (`python`: interpreter options first,
-        e.g. a profiler); return its pid."""
+        """Start `pathwatch <args>` as its own process; return its pid.
+
+        `python` are interpreter arguments put first, e.g. a profiler (`-m cProfile -o F`).
+        """
+        return self.start_module(name, "pathwatch.cli", *args, python=python)
+
+    def start_module(self, name: str, module: str, *args: str, python: tuple[str, ...] = ()) -> int:
+        """Start `python -m <module> <args>` as its own process; return its pid."""
         self.logs.mkdir(parents=True, exist_ok=True)
         with (self.logs / f"{self.name}-{name}.log").open("ab") as log:
             proc = subprocess.Popen(
-                [sys.executable, *python, "-m", "pathwatch.cli", *args],
+                [sys.executable, *python, "-m", module, *args],
                 env=self.env(),
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -118,9 +127,21 @@ def open_namespace(base: Settings, tag: str, logs: Path) -> Namespace:
 def close_namespace(ns: Namespace) -> None:
     """Stop its processes, drop its database and delete its topics (changelogs included)."""
     ns.stop_all()
-    client = connect(ns.settings, database="default")
-    client.execute(f"DROP DATABASE IF EXISTS {ns.settings.clickhouse.database}")
-    client.disconnect()
+    ch = ns.settings.clickhouse
+    # Dropping tables that are still merging can take longer than the sinks' 30 s timeout.
+    client = Client(
+        host=ch.host,
+        port=ch.port,
+        user=ch.user,
+        password=ch.password.get_secret_value(),
+        send_receive_timeout=600,
+    )
+    try:
+        client.execute(f"DROP DATABASE IF EXISTS {ch.database}")
+    except Exception as exc:  # cleanup is best effort; a leftover bench database is harmless
+        logger.warning("could not drop %s: %s", ch.database, type(exc).__name__)
+    finally:
+        client.disconnect()
     admin = KafkaAdminClient(bootstrap_servers=ns.settings.kafka.bootstrap)
     try:
         mine = [t for t in admin.list_topics() if t.startswith(ns.name)]

@@ -22,8 +22,17 @@ SELECT count(), sum(applied) FROM
 RAW_DONE = "SELECT uniqExact(event_id) FROM {db}.raw_events"
 
 
+SHIPPED_WORKER = ("pathwatch.cli", "worker")
+PROTO_WORKER = ("faust", "-A", "bench.proto_worker", "worker", "-l", "warn", "--without-web")
+
+
 def run(
-    base: Settings, pairs: list[tuple[bytes, bytes]], valid: int, pathways: int, logs: Path
+    base: Settings,
+    pairs: list[tuple[bytes, bytes]],
+    valid: int,
+    pathways: int,
+    logs: Path,
+    worker: tuple[str, ...] = SHIPPED_WORKER,
 ) -> dict[str, Any]:
     """Ceiling and replay of `pairs` in one fresh namespace.
 
@@ -41,7 +50,7 @@ def run(
         bare_s = ceiling.bare_consumption(ns.settings.kafka.bootstrap, topic, n)
 
         t0 = time.monotonic()
-        ns.start("worker", "worker")
+        ns.start_module("worker", *worker)
         ns.start("sinks", "sink", "all")
         first: float | None = None
         facts_done: float | None = None

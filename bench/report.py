@@ -49,6 +49,7 @@ def lines(report: dict[str, Any]) -> list[str]:
         ],
     )
     e2e, fresh, dash = report["replay"], report["freshness"], report["dashboard"]
+    short = report["freshness_short_sink_batch"]
     out += [
         "",
         f"replay: wall {e2e['wall_s']} s (facts complete {e2e['facts_complete_s']} s, raw events "
@@ -58,6 +59,9 @@ def lines(report: dict[str, Any]) -> list[str]:
         + ", ".join(f"{k} {v} MiB" for k, v in e2e["peak_rss_mb"].items()),
         f"freshness at {fresh['rate_events_per_s']:.0f} events/s ({fresh['events']} events): "
         f"p50 {fresh['p50_s']} s, p99 {fresh['p99_s']} s, max {fresh['max_s']} s",
+        "  with PATHWATCH_SINK__BATCH_MAX_SECONDS={}: p50 {} s, p99 {} s".format(
+            short["env"].get("PATHWATCH_SINK__BATCH_MAX_SECONDS"), short["p50_s"], short["p99_s"]
+        ),
         f"dashboard at {dash['pathways']} pathways ({dash['fact_rows']} fact rows, loaded in "
         f"{dash['load_s']} s):",
     ]

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import platform
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +25,12 @@ from consumers.clickhouse import connect
 from pathwatch.settings import Settings, get_settings
 
 RESULTS = Path(__file__).parent / "results"
+SHORT_BATCH_S = 0.25
+
+
+def _step(began: float, what: str) -> None:
+    """Progress on stderr, so the table on stdout stays clean."""
+    print(f"[{time.monotonic() - began:6.1f} s] {what}", file=sys.stderr, flush=True)
 
 
 def _in_memory(pairs: list[tuple[bytes, bytes]], settings: Settings) -> dict[str, Any]:
@@ -83,16 +90,37 @@ def main() -> None:
     parser.add_argument("--fresh-rate", type=float, default=200.0)
     parser.add_argument("--dashboard-pathways", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    parser.add_argument(
+        "--no-prototype",
+        dest="prototype",
+        action="store_false",
+        help="skip the replay through the batched prototype worker (bench/proto_worker.py)",
+    )
     args = parser.parse_args()
     settings = get_settings()
     began = time.monotonic()
     RESULTS.mkdir(exist_ok=True)
 
+    _step(began, f"simulating {args.pathways} national pathways")
     pairs = data.national(args.pathways)
+    _step(began, f"{len(pairs)} messages; stages in memory and the sink insert")
     mem = _in_memory(pairs, settings)
     events = mem["events"]
     hot = profile([v for _, v in pairs[:20_000]], RESULTS / "profile-hotpath.txt")
+    _step(began, "ceiling, then replay through worker and sink")
     e2e = replay.run(settings, pairs, len(events), mem["pathways"], RESULTS / "logs")
+    proto = None
+    if args.prototype:
+        _step(began, f"replay done in {e2e['wall_s']} s; again with bench/proto_worker.py")
+        proto = replay.run(
+            settings,
+            pairs,
+            len(events),
+            mem["pathways"],
+            RESULTS / "logs",
+            worker=replay.PROTO_WORKER,
+        )
+    _step(began, f"freshness at {args.fresh_rate:.0f}/s")
 
     fresh_pairs = data.national(max(600, int(args.fresh_rate * args.fresh_seconds) // 5), seed=11)
     _, fresh_events = stages.decode_validate([v for _, v in fresh_pairs])
@@ -102,6 +130,16 @@ def main() -> None:
         int(args.fresh_rate * args.fresh_seconds),
     )
     fresh = freshness.run(settings, warm, paced, RESULTS / "logs", rate=args.fresh_rate)
+    # The same with a shorter sink batch age: how much of the latency is the sink's batching.
+    fresh_short = freshness.run(
+        settings,
+        warm,
+        paced,
+        RESULTS / "logs",
+        rate=args.fresh_rate,
+        extra_env={"PATHWATCH_SINK__BATCH_MAX_SECONDS": str(SHORT_BATCH_S)},
+    )
+    _step(began, f"dashboard queries at {args.dashboard_pathways} pathways")
     dash = dashboard.run(settings, RESULTS / "logs", pathways=args.dashboard_pathways)
 
     ceiling = e2e["ceiling_events_per_s"]
@@ -110,6 +148,14 @@ def main() -> None:
     ]
     rows += mem["rows"]
     rows.append(stage_row("end to end: worker + sink all -> ClickHouse", len(pairs), e2e["wall_s"]))
+    if proto is not None:
+        rows.append(
+            stage_row(
+                "end to end, prototype batched worker (bench/proto_worker.py)",
+                len(pairs),
+                proto["wall_s"],
+            )
+        )
     for row in rows:
         row["ratio_to_ceiling"] = round(row["events_per_s"] / ceiling, 4)
     report = {
@@ -128,7 +174,9 @@ def main() -> None:
         },
         "stages": rows,
         "replay": e2e,
+        "replay_prototype": proto,
         "freshness": fresh,
+        "freshness_short_sink_batch": fresh_short,
         "dashboard": dash,
         "profile_top": hot,
         "bench_seconds": round(time.monotonic() - began, 1),
