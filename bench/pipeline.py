@@ -19,7 +19,7 @@ from typing import Any
 from clickhouse_driver import Client
 from kafka.admin import KafkaAdminClient
 
-from bench.stats import peak_rss_mb
+from bench.stats import cpu_seconds, peak_rss_mb
 from consumers.clickhouse import connect
 from pathwatch import migrate
 from pathwatch.settings import Settings
@@ -82,6 +82,10 @@ class Namespace:
     def peak_rss(self) -> dict[str, float | None]:
         """VmHWM in MiB of every running process."""
         return {name: peak_rss_mb(proc.pid) for name, proc in self.procs.items()}
+
+    def cpu(self) -> dict[str, float | None]:
+        """CPU seconds used so far by every running process."""
+        return {name: cpu_seconds(proc.pid) for name, proc in self.procs.items()}
 
     def stop_all(self, timeout: float = 30) -> None:
         """SIGTERM every process started here and wait (SIGKILL after `timeout`)."""

@@ -68,6 +68,7 @@ def run(
                 raw_done = now
             time.sleep(0.5)
         rss = ns.peak_rss()
+        cpu = ns.cpu()
     finally:
         close_namespace(ns)
     if facts_done is None or raw_done is None:
@@ -88,4 +89,6 @@ def run(
         "events_per_s_after_startup": round(n / max(done - (first or t0), 1e-9)),
         "ratio_to_ceiling": round((n / (done - t0)) / (n / bare_s), 4),
         "peak_rss_mb": rss,
+        # CPU seconds over the wall time: near 1.0 per process means that process is CPU-bound.
+        "cpu_s": cpu,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,3 +38,16 @@ def peak_rss_mb(pid: int, proc: Path = Path("/proc")) -> float | None:
     """Peak resident set size (VmHWM) of a live process in MiB; None if it is gone."""
     kb = _status_kb(pid, "VmHWM", proc)
     return None if kb is None else round(kb / 1024, 1)
+
+
+def cpu_seconds(pid: int, proc: Path = Path("/proc")) -> float | None:
+    """User + system CPU seconds a live process has used so far; None if it is gone."""
+    try:
+        text = (proc / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    # Fields after the parenthesised command name (which may hold spaces): state is field 3,
+    # utime and stime are fields 14 and 15 (proc(5)).
+    fields = text.rsplit(")", 1)[1].split()
+    ticks = int(fields[11]) + int(fields[12])
+    return round(ticks / os.sysconf("SC_CLK_TCK"), 2)

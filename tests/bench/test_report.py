@@ -28,6 +28,7 @@ def _report() -> dict[str, object]:
             "startup_s": 6.9,
             "events_per_s_after_startup": 831,
             "peak_rss_mb": {"worker": 105.7, "sinks": 127.9},
+            "cpu_s": {"worker": 80.2, "sinks": 40.1},
         },
         "freshness": fresh,
         "freshness_short_sink_batch": dict(
@@ -46,8 +47,9 @@ def _report() -> dict[str, object]:
 
 def test_lines_show_every_headline_figure() -> None:
     text = "\n".join(lines(_report()))
-    for expected in ("10000", "worker 105.7 MiB", "p99 1.3 s", "p99 0.9 s", "99.5", "37.0%"):
-        assert expected in text
+    expected = ("10000", "worker 105.7 MiB", "worker 80.2", "p99 1.3 s", "p99 0.9 s", "99.5")
+    for figure in (*expected, "37.0%"):
+        assert figure in text
 
 
 def test_split_fresh_keeps_valid_events_and_disjoint_pathways() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.stats import peak_rss_mb, percentile
+from bench.stats import cpu_seconds, peak_rss_mb, percentile
 
 
 def test_percentile_interpolates_between_ranks() -> None:
@@ -39,3 +39,23 @@ def test_peak_rss_of_this_process_is_plausible() -> None:
     peak = peak_rss_mb(os.getpid())
     assert peak is not None
     assert 5 < peak < 64 * 1024
+
+
+def test_cpu_seconds_reads_utime_and_stime(tmp_path: Path) -> None:
+    stat = tmp_path / "7" / "stat"
+    stat.parent.mkdir()
+    tick = os.sysconf("SC_CLK_TCK")
+    # A command name with a space and a parenthesis, as proc(5) allows.
+    fields = ["S", *["0"] * 10, str(3 * tick), str(tick), "0", "0"]
+    stat.write_text(f"7 (python worker) x) {' '.join(fields)}\n")
+    assert cpu_seconds(7, proc=tmp_path) == 4.0
+    assert cpu_seconds(8, proc=tmp_path) is None
+
+
+def test_cpu_seconds_of_this_process_grows() -> None:
+    before = cpu_seconds(os.getpid())
+    sum(i * i for i in range(2_000_000))
+    after = cpu_seconds(os.getpid())
+    assert before is not None
+    assert after is not None
+    assert after > before
