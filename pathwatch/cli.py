@@ -6,6 +6,7 @@ import json
 import logging
 import sys
 import time
+from typing import Any
 
 import click
 
@@ -66,7 +67,7 @@ def stack_down(ctx: click.Context) -> None:
 
     settings = _settings(ctx)
     # "sink-facts" is the name demos before `sink all` used; stop it too if still running.
-    for name in ("sinks", "sink-facts", "worker"):
+    for name in ("dashboard", "simulator", "sinks", "sink-facts", "worker"):
         if procs.stop(settings, name):
             click.echo(f"{name}: stopped")
     for line in st.down(settings):
@@ -83,7 +84,7 @@ def stack_status(ctx: click.Context) -> None:
     settings = _settings(ctx)
     for line in st.status(settings):
         click.echo(line)
-    for name in ("worker", "sinks"):
+    for name in ("worker", "sinks", "simulator", "dashboard"):
         pid = procs.running(settings, name)
         click.echo(f"{name}: " + (f"running (pid {pid})" if pid else "not running"))
 
@@ -194,9 +195,15 @@ def facts(ctx: click.Context) -> None:
 @cli.command()
 @click.option("--pathways", default=200, show_default=True)
 @click.option("--timeout", default=180.0, show_default=True, help="Seconds to wait for facts.")
+@click.option(
+    "--speed",
+    default=86400.0,
+    show_default=True,
+    help="Live simulator: simulated seconds per wall second (86400 = a day per second).",
+)
 @click.pass_context
-def demo(ctx: click.Context, pathways: int, timeout: float) -> None:
-    """Stack up, migrate, start worker and sink, emit events, show the resulting facts."""
+def demo(ctx: click.Context, pathways: int, timeout: float, speed: float) -> None:
+    """Stack up, migrate, start worker and sink, emit events, show facts; serve the dashboard."""
     from consumers.clickhouse import connect
     from pathwatch import procs
 
@@ -236,6 +243,30 @@ def demo(ctx: click.Context, pathways: int, timeout: float) -> None:
         f"Worker and sink keep running; stop everything with `make down`. "
         f"(project: {PROJECT_ROOT})"
     )
+    _demo_dashboard(settings, client, speed)
+
+
+def _demo_dashboard(settings: Settings, client: Any, speed: float) -> None:
+    """Paced simulator feeding the pipeline, dashboard serving it; print URL and two logins."""
+    from dashboard import demo as dd
+    from pathwatch import procs
+
+    sim = ["simulate", "--scenario", "national", "--mode", "paced", "--speed", str(speed)]
+    for name, args in (("simulator", sim), ("dashboard", ["dashboard", "serve"])):
+        pid = procs.spawn(settings, name, args)
+        click.echo(f"{name}: running (pid {pid}), log {procs.log_path(settings, name)}")
+    region = dd.busiest_region(client.execute, settings.clickhouse.database)
+    logins = dd.demo_logins(settings, region)
+    url = f"http://{settings.dashboard.host}:{settings.dashboard.port}/"
+    alive = lambda: procs.running(settings, "dashboard") is not None  # noqa: E731
+    if not dd.wait_healthy(url.rstrip("/"), 30, alive):
+        raise click.ClickException(
+            f"dashboard did not start; see {procs.log_path(settings, 'dashboard')}"
+        )
+    click.echo(f"\nDashboard (live, simulated data flowing at {speed:g}x): {url}")
+    for name, password, scope in logins:
+        where = f"{scope.level} {scope.code}".strip()
+        click.echo(f"  {where + ' login:':<32} user {name}  password {password}")
 
 
 def _register_plugins() -> None:

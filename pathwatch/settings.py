@@ -75,6 +75,22 @@ class PrivacySettings(BaseModel):
     pseudonym_key: SecretStr = SecretStr("")
 
 
+class DashboardSettings(BaseModel):
+    """The web dashboard and its read API (`pathwatch dashboard serve`, docs/dashboard.md)."""
+
+    host: str = "127.0.0.1"
+    port: int = 18080
+    # Users, their scope and hashed passwords (dashboard/auth.py); never plain passwords.
+    users_file: Path = PROJECT_ROOT / ".pathwatch" / "dashboard" / "users.toml"
+    # How often the page asks for fresh numbers (the live-update budget is 5 s).
+    poll_seconds: float = Field(default=2.0, gt=0, le=5)
+    # Figures from fewer citizens than this are suppressed (domain.md §8.9).
+    min_cell: int = Field(default=5, ge=1)
+    session_hours: float = Field(default=8.0, gt=0)
+    # Identical API answers within this many seconds come from a cache (many screens, one query).
+    cache_seconds: float = Field(default=1.0, ge=0)
+
+
 class Settings(BaseSettings):
     """Effective settings: defaults, overridden by `PATHWATCH_<SECTION>__<FIELD>` variables."""
 
@@ -88,6 +104,7 @@ class Settings(BaseSettings):
     streams: StreamsSettings = StreamsSettings()
     sink: SinkSettings = SinkSettings()
     privacy: PrivacySettings = PrivacySettings()
+    dashboard: DashboardSettings = DashboardSettings()
 
     def masked(self) -> dict[str, Any]:
         """Effective values as plain data, secrets masked."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 import time
+from pathlib import Path
 
 import pytest
 from kafka import KafkaConsumer
@@ -95,16 +96,37 @@ def test_events_become_fact_rows_with_time_to_placement(pipeline: Pipeline) -> N
     assert pipe.stop("sink") == 0
 
 
-def test_demo_command_leaves_fact_rows(pipeline: Pipeline) -> None:
+def test_demo_command_leaves_fact_rows(pipeline: Pipeline, tmp_path: Path) -> None:
+    import base64
+    import re
+    import socket
+    import urllib.request
+
     from pathwatch import procs
 
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    pipeline.env["PATHWATCH_DASHBOARD__PORT"] = str(port)
+    pipeline.env["PATHWATCH_DASHBOARD__USERS_FILE"] = str(tmp_path / "users.toml")
     try:
         result = pipeline.cli("demo", "--pathways", "25", "--timeout", "120")
+        # The dashboard serves the demo's data to the printed national login.
+        assert f"http://127.0.0.1:{port}/" in result.stdout
+        logins = re.findall(r"login:\s+user (\S+)  password (\S+)", result.stdout)
+        assert [name for name, _ in logins] == ["region-demo", "national-demo"]
+        token = base64.b64encode(":".join(logins[1]).encode()).decode()
+        req = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/national/overview",
+            headers={"Authorization": f"Basic {token}"},
+        )
+        with urllib.request.urlopen(req, timeout=30) as r:
+            assert json.loads(r.read())["headline"]["citizens"]["value"] >= 25
     finally:
-        for name in ("worker", "sinks"):
+        for name in ("dashboard", "simulator", "worker", "sinks"):
             procs.stop(pipeline.settings, name)
     assert "25 pathway facts are in ClickHouse" in result.stdout
     count = connect(pipeline.settings).execute(
         f"SELECT count() FROM {pipeline.settings.clickhouse.database}.pathway_facts FINAL"
     )
-    assert count[0][0] == 25
+    assert count[0][0] >= 25  # the live simulator adds more
