@@ -70,6 +70,13 @@ def lines(report: dict[str, Any]) -> list[str]:
         ["query", "p50 ms", "p95 ms"],
         [[name, f"{t['p50_ms']:.1f}", f"{t['p95_ms']:.1f}"] for name, t in dash["queries"].items()],
     )
+    out += _table(
+        ["read API call (dashboard.service)", "p50 ms", "p95 ms", "queries"],
+        [
+            [name, f"{t['p50_ms']:.1f}", f"{t['p95_ms']:.1f}", str(t["queries"])]
+            for name, t in dash.get("read_api", {}).items()
+        ],
+    )
     out += ["", "hot path profile (cProfile, tottime):"]
     out += [f"  {p['share']:6.1%}  {p['function']}" for p in report["profile_top"][:8]]
     out.append(f"benchmark took {report['bench_seconds']} s")
