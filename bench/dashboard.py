@@ -255,7 +255,7 @@ def time_read_api(
 
 
 def run(
-    base: Settings, logs: Path, pathways: int = 1_000_000, reps: int = 20, api_reps: int = 8
+    base: Settings, logs: Path, pathways: int = 1_000_000, reps: int = 20, api_reps: int = 5
 ) -> dict[str, Any]:
     """Load `pathways` facts into a fresh database and time the panels' queries."""
     ns = open_namespace(base, "dash", logs)
