@@ -1,38 +1,22 @@
-"""The benchmark's input: serialised events, produced once to a private raw topic."""
+"""The benchmark's input: a simulated national run (producers/simulator), produced to Kafka."""
 
 from __future__ import annotations
 
-import uuid
-
 from kafka import KafkaProducer
-from kafka.admin import KafkaAdminClient, NewTopic
 
 from pathwatch.settings import Settings
+from producers.simulator import Options, load, stream
+from producers.simulator.config import DEFAULT_PATH
 
 
-def event_payloads(n_events: int, seed: int = 7) -> list[tuple[bytes, bytes]]:
-    """(key, value) pairs of about `n_events` valid events, the simulator's when available."""
-    try:
-        from producers.simulator import bench_payloads  # type: ignore[import-not-found,attr-defined,unused-ignore]  # simulator lands later
+def national(pathways: int, seed: int = 7) -> list[tuple[bytes, bytes]]:
+    """(key, value) of every event of `pathways` simulated national pathways, no faults.
 
-        pairs: list[tuple[bytes, bytes]] = bench_payloads(n_events, seed)
-        return pairs
-    except ImportError:
-        from producers.sample import sample_events
-
-        events = sample_events(max(1, n_events // 3), seed=seed)
-        return [(e.pathway_id.encode(), e.model_dump_json().encode()) for e in events]
-
-
-def make_topic(settings: Settings, partitions: int) -> str:
-    """A fresh topic for this run, so every run reads the same data from offset 0."""
-    name = f"bench.raw.{uuid.uuid4().hex[:8]}"
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap)
-    try:
-        admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1)])
-    finally:
-        admin.close()
-    return name
+    The national scenario (producers/scenarios.toml) spreads intake over half a year and follows
+    each pathway for 52 weeks, so the events span a little over a year of simulated time.
+    """
+    messages = stream(load(DEFAULT_PATH), Options("national", seed, pathways))
+    return [(m.key.encode(), m.value) for m in messages]
 
 
 def produce(settings: Settings, topic: str, pairs: list[tuple[bytes, bytes]]) -> None:

@@ -1,12 +1,18 @@
-"""Each stage alone, in memory, on the same serialised events as the ceiling."""
+"""Each stage alone, in memory (or into ClickHouse for the sink), on the same events."""
 
 from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from typing import Any
 
+from consumers import rows
+from consumers.clickhouse import ClickHouseWriter
 from schemas.envelope import Envelope
+from schemas.facts import PathwayFact
+from schemas.tables import PATHWAY_FACTS
 from streams.decode import Coordinates, decode
+from streams.state import PathwayState
 
 
 def decode_validate(values: list[bytes]) -> tuple[float, list[Envelope]]:
@@ -22,16 +28,48 @@ def decode_validate(values: list[bytes]) -> tuple[float, list[Envelope]]:
     return time.perf_counter() - start, out
 
 
-def fold(events: list[Envelope]) -> tuple[float, int]:
-    """Seconds to fold every event into per-pathway state and derive the facts; pathway count."""
-    from streams.state import PathwayState
-
-    states: dict[str, PathwayState] = {}
+def fold(events: list[Envelope]) -> tuple[float, dict[str, Any]]:
+    """Seconds to fold every event the way the agent does (state read from and written back
+    to a table of JSON-ready dicts); the table."""
+    table: dict[str, Any] = {}
     start = time.perf_counter()
     for event in events:
-        state = states.get(event.pathway_id)
-        if state is None:
-            state = states[event.pathway_id] = PathwayState(pathway_id=event.pathway_id)
+        pid = event.pathway_id
+        stored = table.get(pid)
+        state = PathwayState.from_dict(stored) if stored else PathwayState(pathway_id=pid)
         if state.apply(event):
-            state.fact()
-    return time.perf_counter() - start, len(states)
+            table[pid] = state.to_dict()
+    return time.perf_counter() - start, table
+
+
+def emit_facts(events: list[Envelope]) -> tuple[float, list[bytes]]:
+    """Seconds to derive and serialise the fact the agent sends after each event; the values.
+
+    The states are rebuilt first (not timed), so this measures fact() + model_dump_json alone.
+    """
+    states: dict[str, PathwayState] = {}
+    after: list[PathwayState] = []
+    for event in events:
+        state = states.setdefault(event.pathway_id, PathwayState(pathway_id=event.pathway_id))
+        state.apply(event)
+        after.append(state)
+    start = time.perf_counter()
+    out = [state.fact().model_dump_json().encode() for state in after]
+    return time.perf_counter() - start, out
+
+
+def sink_rows(values: list[bytes]) -> tuple[float, list[rows.Row]]:
+    """Seconds for the fact sink's per-message work (parse the fact, map it to a row)."""
+    now = datetime.now(UTC)
+    start = time.perf_counter()
+    out = [rows.fact_row(PathwayFact.model_validate_json(v), now) for v in values]
+    return time.perf_counter() - start, out
+
+
+def sink_insert(client: Any, batch_rows: list[rows.Row], batch: int) -> float:
+    """Seconds to INSERT the rows into pathway_facts in batches of `batch`, as the sink does."""
+    writer = ClickHouseWriter(client, PATHWAY_FACTS, rows.FACT_COLUMNS)
+    start = time.perf_counter()
+    for i in range(0, len(batch_rows), batch):
+        writer.write(batch_rows[i : i + batch])
+    return time.perf_counter() - start
