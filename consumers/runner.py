@@ -257,7 +257,14 @@ def _run_consumer(settings: Settings, name: str, stop: threading.Event) -> int:
     try:
         while not stop.is_set():
             started = time.perf_counter()
-            polled = consumer.poll(timeout_ms=200)
+            try:
+                polled = consumer.poll(timeout_ms=200)
+            except KafkaError as exc:
+                # kafka-python 3.0 raises from poll() while the broker is away (a restart):
+                # keep the batch and the consumer, and poll again (issue 7, broker restart).
+                logger.warning("%s: poll failed (%s); retrying", name, exc)
+                stop.wait(1.0)
+                continue
             now = datetime.now(UTC)
             if listener.rewind:
                 # Rows polled after a revoke may sit past what was dropped: read them again.
