@@ -49,6 +49,15 @@ events_topic = app.topic(
 facts_topic = app.topic(
     names.facts, key_serializer="raw", value_serializer="raw", partitions=settings.kafka.partitions
 )
+alerts_topic = app.topic(
+    names.alerts, key_serializer="raw", value_serializer="raw", partitions=settings.kafka.partitions
+)
+progress_topic = app.topic(
+    names.progress,
+    key_serializer="raw",
+    value_serializer="raw",
+    partitions=settings.kafka.partitions,
+)
 dead_letter_topic = app.topic(
     names.dead_letters,
     key_serializer="raw",
