@@ -14,6 +14,8 @@ from schemas.topics import Names
 settings = get_settings()
 names = Names(settings.kafka.namespace)
 datadir = settings.stack.state_dir / "faust" / names.app_id
+if settings.streams.instance:
+    datadir = datadir / settings.streams.instance
 datadir.parent.mkdir(parents=True, exist_ok=True)
 
 app = faust.App(

@@ -125,6 +125,10 @@ class Processor:
         # Emitted also for duplicates: if a crash lost the earlier send, the replay repairs it;
         # the sink's ReplacingMergeTree(version) makes the repeat harmless.
         out.facts.append(fact)
+        if not applied:
+            # A redelivery: re-send the alerts too, in case a crash lost them after the table
+            # write (same alert_key and version, so the sink keeps one row).
+            out.alerts += [Alert.model_validate(a) for _, a in sorted(state.emitted.items())]
         clock = self.clock(partition)
         if clock is not None:
             out.alerts += self._alerts(state, fact, clock, partition)
