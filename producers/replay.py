@@ -88,7 +88,7 @@ class Record:
 
     line: int
     raw: bytes | None = None  # a JSON Lines line, as read
-    cells: dict[str, str] | None = None  # a CSV row, empty cells dropped
+    cells: dict[str, Any] | None = None  # a CSV row, empty cells dropped
     rejected: Rejected | None = None  # already unusable while reading
 
 
@@ -129,7 +129,17 @@ def read_csv(path: Path) -> Iterator[Record]:
                     ),
                 )
                 continue
-            yield Record(line, cells={k: v for k, v in row.items() if v not in (None, "")})
+            yield Record(line, cells={k: _cell(v) for k, v in row.items() if v not in (None, "")})
+
+
+def _cell(text: str) -> Any:
+    """A CSV cell; one holding a JSON array or object (list and nested fields) is parsed."""
+    if text[:1] in ("[", "{"):
+        try:
+            return orjson.loads(text)
+        except orjson.JSONDecodeError:
+            return text  # validation names the field; the text is never echoed
+    return text
 
 
 def read_records(path: Path, fmt: Format) -> Iterator[Record]:

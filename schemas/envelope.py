@@ -14,6 +14,7 @@ from pydantic import (
     Field,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -27,7 +28,13 @@ def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+# The pattern is for JSON Schema users (other languages); pydantic's own parser decides.
+_RFC3339 = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$"
+UtcDatetime = Annotated[
+    AwareDatetime,
+    AfterValidator(_to_utc),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": _RFC3339}),
+]
 """A timezone-aware timestamp, normalised to UTC. Naive timestamps are rejected."""
 
 Pseudonym = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{6,80}$")]
@@ -47,7 +54,10 @@ def _known_municipality(code: str) -> str:
 
 
 MunicipalityCode = Annotated[
-    str, StringConstraints(pattern=r"^\d{3}$"), AfterValidator(_known_municipality)
+    str,
+    StringConstraints(pattern=r"^\d{3}$"),
+    AfterValidator(_known_municipality),
+    WithJsonSchema({"type": "string", "enum": sorted(reference.municipalities())}),
 ]
 """Three-digit DST municipality code of one of the 98 municipalities, e.g. 153 Brøndby (§2.2)."""
 
@@ -72,6 +82,11 @@ def _schema_extra(schema: dict[str, Any], cls: type[Any]) -> None:
             "lifted by upcasters in the pipeline (docs/events.md).",
             "type": "integer",
         }
+    required = schema.setdefault("required", [])
+    # A message without its type is a dead letter; one without a version is read as version 1.
+    for name in ("event_type", "schema_version" if version > 1 else None):
+        if name is not None and name in props and name not in required:
+            required.insert(0, name)
 
 
 class Envelope(BaseModel):

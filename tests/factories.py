@@ -6,6 +6,8 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from schemas.events import EVENT_TYPES
+
 T0 = datetime(2024, 3, 4, 9, 30, tzinfo=UTC)
 
 
@@ -14,7 +16,10 @@ def envelope(event_type: str, at: datetime = T0, **extra: Any) -> dict[str, Any]
     base: dict[str, Any] = {
         "event_id": str(uuid.uuid4()),
         "event_type": event_type,
-        "schema_version": 1,
+        # The type's current version (older shapes are tested in tests/schemas/test_versions.py).
+        "schema_version": EVENT_TYPES[event_type].SCHEMA_VERSION
+        if event_type in EVENT_TYPES
+        else 1,
         "occurred_at": at.isoformat(),
         "recorded_at": (at + timedelta(minutes=5)).isoformat(),
         "source_system": "MUNICIPAL_CASE_SYSTEM",

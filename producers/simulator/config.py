@@ -131,6 +131,18 @@ class Config(_Frozen):
 
     defaults: Defaults
     municipalities: list[Municipality]
+    default_municipality_weight: float = 1.0
+
+    def national_mix(self) -> list[tuple[str, float]]:
+        """All 98 municipality codes with their weight (listed ones, else the default)."""
+        from schemas.reference import municipalities
+
+        listed = {m.code: m.weight for m in self.municipalities}
+        unknown = listed.keys() - municipalities().keys()
+        if unknown:
+            raise ValueError(f"[municipalities] lists unknown codes {sorted(unknown)}")
+        return [(c, listed.get(c, self.default_municipality_weight)) for c in municipalities()]
+
     scenarios: dict[str, Scenario]
 
 
@@ -161,5 +173,6 @@ def load(path: Path = DEFAULT_PATH) -> Config:
     return Config(
         defaults=Defaults(**data["defaults"]),
         municipalities=[Municipality(**m) for m in data["municipalities"]["codes"]],
+        default_municipality_weight=data["municipalities"]["default_weight"],
         scenarios=scenarios,
     )

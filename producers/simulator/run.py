@@ -56,7 +56,7 @@ class Population:
         elif scenario.job_centre_rates:
             self.municipalities = [(r["code"], 1.0) for r in scenario.job_centre_rates]
         else:
-            self.municipalities = [(m.code, m.weight) for m in config.municipalities]
+            self.municipalities = config.national_mix()
 
     def arrival(self, i: int) -> datetime:
         """Midnight of the day citizen i arrives; nothing of pathway i happens before it."""

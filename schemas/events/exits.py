@@ -64,6 +64,9 @@ PRIOR_EFFORT_FIELDS = (
 @upcaster("pathway.exited", 1)
 def pathway_exited_v1_to_v2(payload: Payload) -> Payload:
     """v1 -> v2: the four top-level closing-form fields move into `prior_efforts_summary`."""
+    if "prior_efforts_summary" in payload:
+        # Mixed shapes: leave the flat fields for validation to reject rather than pick one.
+        return payload
     moved = {k: payload.pop(k) for k in PRIOR_EFFORT_FIELDS if k in payload}
     if moved:
         payload["prior_efforts_summary"] = moved

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 
 import pytest
 
 from pathwatch.stack import StackError, apt
 from schemas.topics import Names
 from tests.e2e.conftest import Pipeline
+from tests.schemas.docs_examples import EVENTS_MD, sections
 
 pytestmark = pytest.mark.e2e
 
@@ -75,3 +77,35 @@ def test_hand_written_events_through_kcat(pipeline: Pipeline, kcat: str) -> None
     assert letter["reason"] == "unknown_municipality"
     assert "unknown municipality code '999'" in str(letter["detail"])
     assert letter["source_topic"] == names.events
+
+
+def test_every_documented_example_through_kcat(pipeline: Pipeline, kcat: str) -> None:
+    """The docs/events.md examples, sent with the page's kcat command line, are all accepted."""
+    pipe = pipeline
+    names = Names(pipe.settings.kafka.namespace)
+    broker = pipe.settings.kafka.bootstrap
+    assert "-K '\\t'" in EVENTS_MD.read_text(encoding="utf-8")
+    examples = [json.loads(s.example) for s in sections()]
+    pathway = examples[0]["pathway_id"]
+    assert {e["pathway_id"] for e in examples} == {pathway}
+    pipe.cli("topics")
+    pipe.start("worker", "worker")
+    lines = "".join(f"{e['pathway_id']}\t{json.dumps(e, ensure_ascii=False)}\n" for e in examples)
+    run_kcat(kcat, ["-P", "-b", broker, "-t", names.events, "-K", "\\t"], lines)
+
+    # One fact per applied event; the last one has applied every example (none dead-lettered).
+    deadline = time.monotonic() + 120
+    applied = 0
+    while time.monotonic() < deadline and applied < len(examples):
+        out = run_kcat(
+            kcat,
+            ["-C", "-q", "-e", "-b", broker, "-t", names.facts, "-o", "beginning", "-f", "%s\n"],
+        )
+        facts = [json.loads(line) for line in out.splitlines() if line.strip()]
+        applied = max((f["events_applied"] for f in facts if f["pathway_id"] == pathway), default=0)
+        time.sleep(1)
+    assert applied == len(examples)
+    letters = run_kcat(
+        kcat, ["-C", "-q", "-e", "-b", broker, "-t", names.dead_letters, "-o", "beginning"]
+    )
+    assert letters.strip() == ""

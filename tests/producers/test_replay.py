@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from producers.emitter import Emitter
 from producers.pseudonym import MissingKeyError, Pseudonymiser
 from producers.replay import Format, Replayer, ReplayResult, detect_format, read_records
 from producers.testing import RecordingProducer
-from tests.factories import T0, contact, offer, visitation
+from tests.factories import T0, contact, envelope, offer, visitation
 
 KEY = SecretStr("replay-test-key-0123456789")
 CPR = "0101701234"
@@ -163,3 +165,33 @@ def test_csv_flat_export(tmp_path: Path) -> None:
     assert sent[1]["citizen_id"] == Pseudonymiser(KEY).token("citizen", CPR)
     assert "xyzzy" not in json.dumps(result.report(path, "t"))
     assert CPR not in everything_written(result, producer, path)
+
+
+def test_csv_cells_with_json_arrays_and_objects_fill_list_and_nested_fields(
+    tmp_path: Path,
+) -> None:
+    """Types with list fields (E2 barriers, E18 indicators) can come from a flat export too."""
+    columns = [*envelope("screening.completed").keys(), "barrier_categories", "indicators"]
+    columns += ["tool", "assessor", "sensitivity"]
+    screening = envelope(
+        "screening.completed", barrier_categories='["LANGUAGE_LITERACY","HOUSING"]'
+    )
+    screening["sensitivity"] = "SOCIAL"
+    progression = envelope(
+        "progression.measured",
+        tool="LOCAL_TOOL",
+        assessor="JOINT",
+        indicators='[{"code":"MOTIVATION","score":4,"scale_max":5}]',
+    )
+    broken = dict(screening, event_id=str(uuid.uuid4()), barrier_categories='["HOUSING"')
+    with (tmp_path / "lists.csv").open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        for row in (screening, progression, broken):
+            writer.writerow(row)
+    result, producer = replay(tmp_path / "lists.csv")
+    assert result.sent == 2
+    assert [(r.line, r.reason) for r in result.rejected] == [(4, "validation_error")]
+    sent = [orjson.loads(value) for _, _, value in producer.sent]
+    assert sent[0]["barrier_categories"] == ["LANGUAGE_LITERACY", "HOUSING"]
+    assert sent[1]["indicators"] == [{"code": "MOTIVATION", "score": 4.0, "scale_max": 5.0}]
