@@ -90,10 +90,10 @@ def instances(tl: Timeline, rule: Rule, ctx: Context) -> list[Instance]:
 
 
 def evaluate(
-    record: PathwayRecord, clock: datetime, ruleset: RuleSet
+    record: PathwayRecord, clock: datetime, ruleset: RuleSet, tl: Timeline | None = None
 ) -> tuple[dict[str, AlertView], datetime | None]:
     """Alert state per rule at `clock`, and the clock time of the next state change."""
-    tl = build(record.sorted_items())
+    tl = tl or build(record.sorted_items())
     _t, _id, _citizen, muni, _jc, programme = record.dims
     # A plan's conversation_regime (§3.4) decides; without one, the rules file's programmes/arms.
     intensive = (

@@ -161,9 +161,9 @@ def _mentored(o: Offer, tl: Timeline) -> bool:
     return any(m.link == o.offer_id or m.overlaps(o.start, o.end) for m in tl.mentors)
 
 
-def fact_of(record: PathwayRecord) -> PathwayFact:
-    """The pathway's facts from its complete (so far) deduplicated record."""
-    tl = build(record.sorted_items())
+def fact_of(record: PathwayRecord, tl: Timeline | None = None) -> PathwayFact:
+    """The pathway's facts from its complete (so far) deduplicated record (`tl`: its timeline)."""
+    tl = tl or build(record.sorted_items())
     entry = min(tl.contacts, default=None)
     visit = min(tl.visitations, default=None)
     first_offer = min((o.start for o in tl.offers), default=None)

@@ -16,9 +16,10 @@ alerts move on even for pathways that receive no new events.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from schemas.alerts import Alert, AlertState
@@ -26,8 +27,10 @@ from schemas.envelope import Envelope
 from schemas.facts import PathwayFact
 from schemas.progress import Watermark
 from streams.alerts import AlertView, alert_of, evaluate
+from streams.metrics import fact_of
 from streams.ruleset import RuleSet
 from streams.state import PathwayState
+from streams.timeline import Timeline, build
 
 CLOCK_PREFIX = "__clock__:"
 
@@ -121,7 +124,8 @@ class Processor:
         entry["applied" if applied else "duplicates"] += 1
         self.table[f"{CLOCK_PREFIX}{partition}"] = entry
         out = Output()
-        fact = state.fact()
+        tl = build(state.record.sorted_items())  # shared by the fact and the alert rules
+        fact = fact_of(state.record, tl)
         # Emitted also for duplicates: if a crash lost the earlier send, the replay repairs it;
         # the sink's ReplacingMergeTree(version) makes the repeat harmless.
         out.facts.append(fact)
@@ -131,20 +135,26 @@ class Processor:
             out.alerts += [Alert.model_validate(a) for _, a in sorted(state.emitted.items())]
         clock = self.clock(partition)
         if clock is not None:
-            out.alerts += self._alerts(state, fact, clock, partition)
+            out.alerts += self._alerts(state, lambda: fact, clock, partition, tl)
         self.table[pid] = state.to_dict()
         if advanced and clock is not None:
             out.alerts += self.sweep(partition, clock, skip=pid)
         return out
 
     def _alerts(
-        self, state: PathwayState, fact: PathwayFact, clock: datetime, partition: int
+        self,
+        state: PathwayState,
+        fact_fn: Callable[[], PathwayFact],
+        clock: datetime,
+        partition: int,
+        tl: Timeline,
     ) -> list[Alert]:
-        views, upcoming = evaluate(state.record, clock, self.ruleset)
+        views, upcoming = evaluate(state.record, clock, self.ruleset, tl)
         if upcoming is not None:
             heapq.heappush(
-                self._pending.setdefault(partition, []), (upcoming.isoformat(), fact.pathway_id)
+                self._pending.setdefault(partition, []), (upcoming.isoformat(), state.pathway_id)
             )
+        fact: PathwayFact | None = None
         out = []
         for rule_id in sorted(set(views) | set(state.emitted)):
             view, last = views.get(rule_id), state.emitted.get(rule_id)
@@ -158,6 +168,7 @@ class Processor:
             elif last is not None and view_of(last) == view:
                 continue
             version = 1 if last is None else int(last["version"]) + 1
+            fact = fact or fact_fn()  # only when an alert changed
             alert = alert_of(view, fact, self.ruleset, version)
             state.emitted[rule_id] = alert.model_dump(mode="json")
             out.append(alert)
@@ -177,7 +188,8 @@ class Processor:
             if stored is None:
                 continue
             state = PathwayState.from_dict(stored)
-            alerts = self._alerts(state, state.fact(), clock, partition)
+            tl = build(state.record.sorted_items())
+            alerts = self._alerts(state, partial(fact_of, state.record, tl), clock, partition, tl)
             if alerts:
                 self.table[pid] = state.to_dict()
                 out += alerts

@@ -35,8 +35,8 @@ def _worker(pipe: Pipeline, name: str) -> None:
 
 def _ready(pipe: Pipeline, name: str, times: int) -> None:
     """Wait until the worker finished its `times`-th recovery (Faust logs "Worker ready")."""
-    # Events sent while a worker is still recovering were occasionally lost in our runs (see
-    # docs/metrics.md, "Known limits"), so these tests send only to a ready group.
+    # Events sent while a restarted worker is still restoring its table were occasionally lost
+    # in our runs (docs/metrics.md, "Known limits"), so these tests send to a ready group.
     wait_for(lambda: pipe.log_text(name).count("Worker ready") >= times, 120, f"{name} ready", pipe)
 
 
