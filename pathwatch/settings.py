@@ -56,6 +56,11 @@ class StreamsSettings(BaseModel):
     store: str = "memory://"
     web_port: int = 16066
     web_enabled: bool = False
+    # Several workers on one host need their own table directory (RocksDB locks it): set a
+    # distinct instance name per worker process.
+    instance: str = ""
+    # How often the worker publishes its completeness watermarks (processing time).
+    progress_interval_s: float = Field(default=5.0, gt=0)
 
 
 class SinkSettings(BaseModel):

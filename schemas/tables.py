@@ -41,6 +41,7 @@ ALERTS_CURRENT: Final = "alerts_current"  # latest state of every alert key
 ALERTS_OPEN: Final = "alerts_open"  # alerts whose latest state is not RESOLVED
 ALERTS_OPEN_BY_REGION_RULE: Final = "alerts_open_by_region_rule"  # counts for tiles and metrics
 WATERMARK_LATEST: Final = "watermark_latest"  # latest watermark per partition (-1 = overall)
+WATERMARK_OVERALL: Final = "watermark_overall"  # min over partitions' latest watermarks (0004)
 DEAD_LETTERS_BY_DAY: Final = "dead_letters_by_day"  # data-quality panel
 
 VIEWS: Final = (
@@ -50,4 +51,5 @@ VIEWS: Final = (
     ALERTS_OPEN_BY_REGION_RULE,
     WATERMARK_LATEST,
     DEAD_LETTERS_BY_DAY,
+    WATERMARK_OVERALL,
 )

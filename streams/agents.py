@@ -1,4 +1,4 @@
-"""Agents: the pathway fold."""
+"""Agents: the pathway fold (facts and alerts) and the completeness-watermark timer."""
 
 from __future__ import annotations
 
@@ -8,24 +8,31 @@ from datetime import UTC, datetime
 from typing import Any
 
 from schemas.deadletter import DeadLetter
+from schemas.progress import OVERALL, Watermark
 from streams.app import (
+    alerts_topic,
     app,
     dead_letter_topic,
     events_topic,
     facts_topic,
     names,
     pathway_table,
+    progress_topic,
+    settings,
 )
 from streams.decode import Coordinates, dead_letter_key, decode
-from streams.state import PathwayState
+from streams.processor import Processor
+from streams.ruleset import load
 
 logger = logging.getLogger(__name__)
+
+processor = Processor(pathway_table, load())
 
 
 # concurrency=1: with more, Faust can commit past a message still in flight (faust#606).
 @app.agent(events_topic, name=names.pathway_agent, concurrency=1)
 async def pathway_fold(stream: Any) -> AsyncIterator[None]:
-    """Decode each event, fold it into its pathway's state and emit the pathway's fact."""
+    """Decode each event, fold it into its pathway's record, emit its fact and changed alerts."""
     async for event in stream.events():
         msg = event.message
         where = Coordinates(msg.topic, msg.partition, msg.offset)
@@ -38,17 +45,62 @@ async def pathway_fold(stream: Any) -> AsyncIterator[None]:
                 where.partition,
                 where.offset,
             )
+            processor.on_dead_letter(msg.partition)
             await dead_letter_topic.send(
                 key=dead_letter_key(event.key), value=result.model_dump_json().encode()
             )
             yield None
             continue
-        pid = result.pathway_id
-        stored = pathway_table.get(pid)
-        state = PathwayState.from_dict(stored) if stored else PathwayState(pathway_id=pid)
-        if state.apply(result):
-            pathway_table[pid] = state.to_dict()
-        # Emitted also for duplicates: if a crash lost the earlier send, the replay repairs it;
-        # the sink's ReplacingMergeTree(version) makes the repeat harmless.
-        await facts_topic.send(key=pid.encode(), value=state.fact().model_dump_json().encode())
+        out = processor.on_event(result, msg.partition)
+        for fact in out.facts:
+            await facts_topic.send(
+                key=fact.pathway_id.encode(), value=fact.model_dump_json().encode()
+            )
+        for alert in out.alerts:
+            await alerts_topic.send(
+                key=alert.alert_key.encode(), value=alert.model_dump_json().encode()
+            )
         yield None
+
+
+@app.on_partitions_revoked.connect
+async def _forget_pending(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+    # Another worker may move the revoked partitions' clocks on; rebuild heaps when they return.
+    processor.forget()
+
+
+def _owned() -> set[int]:
+    """Events partitions this worker is active for."""
+    try:
+        tps = app.assignor.assigned_actives()
+    except Exception:  # not assigned yet (starting, rebalancing)
+        return set()
+    return {tp.partition for tp in tps if tp.topic == names.events}
+
+
+# faust types its timer decorator loosely.
+@app.timer(interval=settings.streams.progress_interval_s, name="publish-progress")  # type: ignore[untyped-decorator]
+async def publish_progress() -> None:
+    """Publish the completeness watermark of each owned partition, and overall when all are."""
+    now = datetime.now(UTC)
+    owned = _owned()
+    marks = [wm for p in sorted(owned) if (wm := processor.watermark(p, now)) is not None]
+    for wm in marks:
+        await progress_topic.send(
+            key=str(wm.partition).encode(), value=wm.model_dump_json().encode()
+        )
+    if marks and len(marks) == settings.kafka.partitions:
+        # Overall = the least complete partition; only a worker that owns them all knows it.
+        overall = Watermark(
+            partition=OVERALL,
+            watermark=min(m.watermark for m in marks),
+            max_event_time=max(m.max_event_time for m in marks),
+            events_seen=sum(m.events_seen for m in marks),
+            events_applied=sum(m.events_applied for m in marks),
+            duplicates=sum(m.duplicates for m in marks),
+            dead_letters=sum(m.dead_letters for m in marks),
+            emitted_at=now,
+        )
+        await progress_topic.send(
+            key=str(OVERALL).encode(), value=overall.model_dump_json().encode()
+        )

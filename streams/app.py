@@ -14,6 +14,8 @@ from schemas.topics import Names
 settings = get_settings()
 names = Names(settings.kafka.namespace)
 datadir = settings.stack.state_dir / "faust" / names.app_id
+if settings.streams.instance:
+    datadir = datadir / settings.streams.instance
 datadir.parent.mkdir(parents=True, exist_ok=True)
 
 app = faust.App(
@@ -48,6 +50,15 @@ events_topic = app.topic(
 )
 facts_topic = app.topic(
     names.facts, key_serializer="raw", value_serializer="raw", partitions=settings.kafka.partitions
+)
+alerts_topic = app.topic(
+    names.alerts, key_serializer="raw", value_serializer="raw", partitions=settings.kafka.partitions
+)
+progress_topic = app.topic(
+    names.progress,
+    key_serializer="raw",
+    value_serializer="raw",
+    partitions=settings.kafka.partitions,
 )
 dead_letter_topic = app.topic(
     names.dead_letters,

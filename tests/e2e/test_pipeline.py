@@ -14,7 +14,7 @@ from consumers.clickhouse import connect
 from producers.emitter import Emitter
 from producers.sample import sample_events
 from schemas.topics import Names
-from streams.state import batch_facts
+from streams.batch import batch_facts
 from tests.e2e.conftest import Pipeline
 from tests.factories import contact
 

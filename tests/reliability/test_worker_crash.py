@@ -12,7 +12,7 @@ import signal
 import pytest
 
 from schemas.topics import Names
-from streams.state import batch_facts
+from streams.batch import batch_facts
 from tests.e2e.conftest import Pipeline
 from tests.reliability.support import (
     Reference,

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from schemas.envelope import Envelope
 from schemas.events import ContactInitiated, OfferStarted, VisitationCompleted
-from streams.state import PathwayState, batch_facts, calendar_days
+from streams.batch import batch_facts
+from streams.state import PathwayState, calendar_days
 from tests.factories import T0, contact, offer, visitation
 
 

@@ -1,0 +1,140 @@
+"""Alert states on the event-time clock: WARNING -> DUE -> OVERDUE, or RESOLVED (§5.2).
+
+`evaluate(record, clock, ruleset)` is a pure function of the pathway's deduplicated record and
+the clock (highest event time seen on the partition minus the allowed lateness). It also says
+when, on that clock, the next state change is due, so the worker knows when to look again
+without a new event for the pathway. The batch reference calls the same function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from schemas.alerts import Alert, AlertState
+from schemas.facts import PathwayFact
+from streams.clock import ZERO, elapsed, merge_pauses, time_at
+from streams.record import PathwayRecord
+from streams.rules import RULES, Context, Instance
+from streams.ruleset import Rule, RuleSet
+from streams.timeline import Interval, Timeline, build
+
+
+@dataclass(frozen=True)
+class AlertView:
+    """One rule's state for one pathway, without the per-emission version."""
+
+    rule_id: str
+    state: AlertState
+    since: datetime
+    deadline: datetime | None
+    state_since: datetime
+
+
+def _bounds(rule: Rule, threshold: timedelta) -> list[tuple[AlertState, timedelta]]:
+    warn, grace = rule.days("warn_days"), rule.days("grace_days")
+    out = []
+    if warn > ZERO:
+        out.append((AlertState.WARNING, max(threshold - warn, ZERO)))
+    out.append((AlertState.DUE, threshold))
+    out.append((AlertState.OVERDUE, threshold + grace))
+    return out
+
+
+def _level(rule: Rule, inst: Instance, spent: timedelta) -> AlertState | None:
+    if inst.threshold is None:
+        return None
+    reached = [s for s, b in _bounds(rule, inst.threshold) if spent >= b]
+    return reached[-1] if reached else None
+
+
+def _view(rule: Rule, inst: Instance, pauses: list[Interval], clock: datetime) -> AlertView | None:
+    if inst.threshold is None:
+        return None
+    deadline = time_at(inst.since, inst.threshold, pauses)
+    if inst.cleared is not None:
+        # A known clearing event resolves the run, whatever the clock; it counts as an alert
+        # only if the run had reached WARNING (or DUE) on event time before it was cleared.
+        if _level(rule, inst, elapsed(inst.since, inst.cleared, pauses)) is None:
+            return None
+        return AlertView(rule.rule_id, AlertState.RESOLVED, inst.since, deadline, inst.cleared)
+    state = _level(rule, inst, elapsed(inst.since, clock, pauses))
+    if state is None:
+        return None
+    bound = dict(_bounds(rule, inst.threshold))[state]
+    began = time_at(inst.since, bound, pauses)
+    assert began is not None  # the level was reached, so its boundary was too
+    return AlertView(rule.rule_id, state, inst.since, deadline, began)
+
+
+def _next_change(
+    rule: Rule, inst: Instance, pauses: list[Interval], clock: datetime
+) -> datetime | None:
+    if inst.cleared is not None or inst.threshold is None:
+        return None
+    times = [time_at(inst.since, b, pauses) for _, b in _bounds(rule, inst.threshold)]
+    return min((t for t in times if t is not None and t > clock), default=None)
+
+
+def instances(tl: Timeline, rule: Rule, ctx: Context) -> list[Instance]:
+    """The rule's clock runs; pathway.exited (E29) clears every run and starts none after it."""
+    out = []
+    for inst in RULES[rule.rule_id](tl, rule, ctx):
+        if tl.exit_at is not None:
+            if tl.exit_at < inst.since:
+                continue
+            if inst.cleared is None or tl.exit_at < inst.cleared:
+                inst = Instance(inst.since, inst.threshold, tl.exit_at, inst.pausable)
+        out.append(inst)
+    return sorted(out, key=lambda i: i.since)
+
+
+def evaluate(
+    record: PathwayRecord, clock: datetime, ruleset: RuleSet, tl: Timeline | None = None
+) -> tuple[dict[str, AlertView], datetime | None]:
+    """Alert state per rule at `clock`, and the clock time of the next state change."""
+    tl = tl or build(record.sorted_items())
+    _t, _id, _citizen, muni, _jc, programme = record.dims
+    # A plan's conversation_regime (§3.4) decides; without one, the rules file's programmes/arms.
+    intensive = (
+        tl.regime == "INTENSIVE_WEEKLY" if tl.regime else ruleset.intensive(tl.trial_arm, programme)
+    )
+    ctx = Context(intensive=intensive)
+    pauses = merge_pauses(tl.exemptions)
+    views: dict[str, AlertView] = {}
+    upcoming: list[datetime] = []
+    for rule_id, rule in ruleset.for_pathway(muni, programme).items():
+        runs = instances(tl, rule, ctx)
+        for inst in reversed(runs):
+            # The latest run that is raised (or was, before it was cleared) is the alert.
+            view = _view(rule, inst, pauses if inst.pausable else [], clock)
+            if view is not None:
+                views[rule_id] = view
+                break
+        for inst in runs:
+            nxt = _next_change(rule, inst, pauses if inst.pausable else [], clock)
+            if nxt is not None:
+                upcoming.append(nxt)
+    return views, min(upcoming, default=None)
+
+
+def alert_of(view: AlertView, fact: PathwayFact, ruleset: RuleSet, version: int) -> Alert:
+    """The Alert message for one view, with the pathway's dimensions from its fact."""
+    rule = ruleset.for_pathway(fact.municipality_code, fact.programme_id)[view.rule_id]
+    return Alert(
+        alert_key=f"{fact.pathway_id}:{view.rule_id}",
+        rule_id=view.rule_id,
+        rule_name=rule.name,
+        rules_version=ruleset.version,
+        state=view.state,
+        severity=rule.severity(overdue=view.state is AlertState.OVERDUE),
+        pathway_id=fact.pathway_id,
+        citizen_id=fact.citizen_id,
+        municipality_code=fact.municipality_code,
+        region_code=fact.region_code,
+        job_centre_id=fact.job_centre_id,
+        since=view.since,
+        deadline=view.deadline,
+        state_since=view.state_since,
+        version=version,
+    )

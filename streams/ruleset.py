@@ -1,0 +1,97 @@
+"""The versioned alert rules file (streams/rules/alerts.v1.toml) with its overrides (§5.2)."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from schemas.alerts import Severity
+
+RULES_DIR = Path(__file__).parent / "rules"
+DEFAULT_FILE = RULES_DIR / "alerts.v1.toml"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule's effective parameters for one pathway."""
+
+    rule_id: str
+    values: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        """The §5.2 name, e.g. VISITATION_OVERDUE."""
+        return str(self.values["name"])
+
+    def days(self, key: str, default: float = 0.0) -> timedelta:
+        """A `<key>` parameter in days as a duration."""
+        return timedelta(days=float(self.values.get(key, default)))
+
+    def number(self, key: str, default: float = 0.0) -> float:
+        """A numeric parameter."""
+        return float(self.values.get(key, default))
+
+    def severity(self, overdue: bool) -> Severity:
+        """Severity; some rules escalate when OVERDUE (A03: medium -> high)."""
+        if overdue and "severity_overdue" in self.values:
+            return Severity(self.values["severity_overdue"])
+        return Severity(self.values["severity"])
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Defaults plus overrides, as read from one rules file."""
+
+    version: int
+    allowed_lateness: timedelta
+    intensive_arms: frozenset[str]
+    intensive_programmes: frozenset[str]
+    defaults: dict[str, dict[str, Any]]
+    by_programme: dict[str, dict[str, dict[str, Any]]]
+    by_municipality: dict[str, dict[str, dict[str, Any]]]
+
+    def for_pathway(self, municipality_code: str, programme_id: str) -> dict[str, Rule]:
+        """Effective rules: defaults, then the programme's overrides, then the municipality's."""
+        out = {}
+        prog = self.by_programme.get(programme_id, {})
+        muni = self.by_municipality.get(municipality_code, {})
+        for rule_id, values in self.defaults.items():
+            merged = {**values, **prog.get(rule_id, {}), **muni.get(rule_id, {})}
+            if merged.get("enabled", True):
+                out[rule_id] = Rule(rule_id, merged)
+        return out
+
+    def intensive(self, trial_arm: str, programme_id: str) -> bool:
+        """In the INTENSIVE_WEEKLY conversation regime (§3.4)."""
+        return trial_arm in self.intensive_arms or programme_id in self.intensive_programmes
+
+
+def parse(data: dict[str, Any]) -> RuleSet:
+    """A RuleSet from the parsed TOML document; unknown rules in overrides are errors."""
+    defaults = data["rules"]
+    overrides = data.get("overrides", {})
+    for scope in overrides.values():
+        for rules in scope.values():
+            unknown = set(rules) - set(defaults)
+            if unknown:
+                raise ValueError(f"override for unknown rule(s) {sorted(unknown)}")
+    return RuleSet(
+        version=int(data["version"]),
+        allowed_lateness=timedelta(hours=float(data["allowed_lateness_hours"])),
+        intensive_arms=frozenset(data.get("intensive_arms", [])),
+        intensive_programmes=frozenset(data.get("intensive_programmes", [])),
+        defaults=defaults,
+        by_programme=overrides.get("programme", {}),
+        by_municipality=overrides.get("municipality", {}),
+    )
+
+
+@cache
+def load(path: Path = DEFAULT_FILE) -> RuleSet:
+    """Read and parse a rules file (cached per path)."""
+    with path.open("rb") as fh:
+        return parse(tomllib.load(fh))

@@ -1,0 +1,99 @@
+"""Streaming path = batch reference, for facts and alerts, under permutation, duplication, delay.
+
+The events are whole simulator runs (every event type the simulator emits); hypothesis picks
+the delivery order, the duplicates and how late events come.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from schemas.alerts import AlertState
+from schemas.envelope import Envelope
+from streams.alerts import AlertView
+from streams.batch import batch_alerts, batch_facts
+from streams.ruleset import load
+from tests.streams.simulated import Streamed, simulated
+
+RULES = load()
+LOGS = {
+    "trial": simulated("trial", 24, seed=3),
+    "brondby": simulated("brondby", 19, seed=2),
+    "national": simulated("national", 30, seed=5),
+}
+
+
+def _open(views: dict[str, AlertView]) -> dict[str, AlertView]:
+    return {k: v for k, v in views.items() if v.state is not AlertState.RESOLVED}
+
+
+def _resolved(views: dict[str, AlertView]) -> dict[str, AlertView]:
+    return {k: v for k, v in views.items() if v.state is AlertState.RESOLVED}
+
+
+def test_simulated_logs_exercise_facts_and_every_alert_state() -> None:
+    events = [ev for log in LOGS.values() for ev in log]
+    facts = batch_facts(events)
+    views = batch_alerts(events, RULES)
+    assert any(f.conversations_held > 0 for f in facts.values())
+    assert any(f.company_offers_ended > 0 for f in facts.values())
+    assert any(f.hours_values for f in facts.values())
+    assert any(f.outcome for f in facts.values())
+    assert {v.state for v in views.values()} >= {AlertState.RESOLVED, AlertState.OVERDUE}
+    assert len({k.split(":")[1] for k in views}) >= 6
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), log=st.sampled_from(sorted(LOGS)))
+def test_any_order_and_duplicates_give_the_batch_facts_and_open_alerts(
+    data: st.DataObject, log: str
+) -> None:
+    events = list(LOGS[log])
+    extra = data.draw(st.lists(st.sampled_from(events), max_size=40), label="duplicates")
+    delivered = data.draw(st.permutations(events + extra), label="order")
+    got = Streamed(RULES).feed(delivered)
+    assert got.facts == batch_facts(events)
+    expected = batch_alerts(events, RULES)
+    views = got.views()
+    # Open alerts are identical. A stream that saw an event later than the allowed lateness may
+    # have raised an alert the batch never sees and then retracted it: extra RESOLVED only.
+    assert _open(views) == _open(expected)
+    assert _resolved(expected).items() <= _resolved(views).items()
+
+
+def _bounded_delay(events: list[Envelope], shifts: list[int]) -> list[Envelope]:
+    """Delivery order when event i is delayed by shifts[i] hours of event time (< lateness)."""
+    keyed = [
+        (ev.occurred_at + timedelta(hours=h), i, ev)
+        for i, (ev, h) in enumerate(zip(events, shifts, strict=True))
+    ]
+    return [ev for _, _, ev in sorted(keyed, key=lambda k: (k[0], k[1]))]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), log=st.sampled_from(sorted(LOGS)))
+def test_delays_within_the_allowed_lateness_give_exactly_the_batch_alerts(
+    data: st.DataObject, log: str
+) -> None:
+    events = sorted(LOGS[log], key=lambda e: (e.occurred_at, str(e.event_id)))
+    limit = int(RULES.allowed_lateness / timedelta(hours=1)) - 1
+    shifts = data.draw(st.lists(st.integers(0, limit), min_size=len(events), max_size=len(events)))
+    dupes = data.draw(st.lists(st.sampled_from(events), max_size=20), label="duplicates")
+    got = Streamed(RULES).feed(_bounded_delay(events, shifts) + dupes)
+    assert got.facts == batch_facts(events)
+    assert got.views() == batch_alerts(events, RULES)
+
+
+def test_in_order_stream_raises_alerts_through_their_states() -> None:
+    events = sorted(LOGS["trial"], key=lambda e: (e.occurred_at, str(e.event_id)))
+    got = Streamed(RULES).feed(events)
+    by_key: dict[str, list[AlertState]] = {}
+    for alert in got.history:
+        by_key.setdefault(alert.alert_key, []).append(alert.state)
+        assert alert.version == len(by_key[alert.alert_key])
+    # Some alert went WARNING -> DUE on the clock alone, before anything resolved it.
+    assert any(s[:2] == [AlertState.WARNING, AlertState.DUE] for s in by_key.values())
+    assert got.views() == batch_alerts(events, RULES)
