@@ -29,6 +29,15 @@ def watermark(execute: Execute, db: str) -> JSON:
         "SELECT toUnixTimestamp(complete_up_to), toUnixTimestamp(max_event_time_seen),"
         f" toUnixTimestamp(reported_at) FROM {db}.watermark_latest WHERE partition = {OVERALL}"
     )
+    if not rows:
+        # Several workers: none reports partition -1 (it needs all partitions), so take the
+        # least complete partition over all their reports (watermark_overall, 0004).
+        rows = execute(
+            "SELECT toUnixTimestamp(w.complete_up_to), toUnixTimestamp(w.max_event_time_seen),"
+            f" toUnixTimestamp(r.reported_at) FROM {db}.watermark_overall AS w CROSS JOIN"
+            f" (SELECT max(reported_at) AS reported_at FROM {db}.watermark_latest) AS r"
+            " WHERE w.partitions_reporting > 0"
+        )
     if rows:
         up_to, seen, reported = (_i(x) for x in rows[0])
         return {"complete_up_to": up_to, "max_event_time": seen, "reported_at": reported}

@@ -61,6 +61,8 @@ class StreamsSettings(BaseModel):
     instance: str = ""
     # How often the worker publishes its completeness watermarks (processing time).
     progress_interval_s: float = Field(default=5.0, gt=0)
+    # Prometheus /metrics of the worker process (pathwatch/metrics.py); 0 = not served.
+    metrics_port: int = Field(default=0, ge=0)
 
 
 class SinkSettings(BaseModel):

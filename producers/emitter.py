@@ -8,9 +8,10 @@ from typing import Any
 
 from kafka import KafkaProducer
 
+from pathwatch import metrics
 from pathwatch.settings import Settings
 from schemas.envelope import Envelope
-from schemas.events.registry import upcast
+from schemas.events.registry import event_type_of, upcast
 from schemas.topics import Names
 
 logger = logging.getLogger(__name__)
@@ -46,6 +47,7 @@ class Emitter:
     def emit(self, event: Envelope) -> None:
         """Send one event (already a validated model)."""
         self.send_raw(event.pathway_id, event.model_dump_json().encode())
+        metrics.EVENTS_PRODUCED.labels(event_type_of(type(event))).inc()
 
     def emit_payload(self, payload: dict[str, Any]) -> Envelope:
         """Validate a plain payload (upcasting old versions) and send it; raises on bad input."""

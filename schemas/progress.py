@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
+
+NO_EVENT_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+"""`watermark` and `max_event_time` of a partition that has seen only dead letters so far."""
 
 OVERALL = -1
 """`partition` value of the overall watermark (minimum over all partitions)."""

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
+from pathwatch import metrics
 from schemas.deadletter import DeadLetter
-from schemas.progress import OVERALL, Watermark
+from schemas.events.registry import event_type_of
+from schemas.progress import OVERALL
 from streams.app import (
     alerts_topic,
     app,
@@ -21,7 +24,7 @@ from streams.app import (
     settings,
 )
 from streams.decode import Coordinates, dead_letter_key, decode
-from streams.processor import Processor
+from streams.processor import Processor, overall
 from streams.ruleset import load
 
 logger = logging.getLogger(__name__)
@@ -36,8 +39,10 @@ async def pathway_fold(stream: Any) -> AsyncIterator[None]:
     async for event in stream.events():
         msg = event.message
         where = Coordinates(msg.topic, msg.partition, msg.offset)
+        started = time.perf_counter()
         result = decode(event.value, where, now=datetime.now(UTC))
         if isinstance(result, DeadLetter):
+            metrics.DEAD_LETTERS.labels(result.reason.value).inc()
             logger.warning(
                 "dead letter %s at %s/%d/%d",
                 result.reason.value,
@@ -51,7 +56,9 @@ async def pathway_fold(stream: Any) -> AsyncIterator[None]:
             )
             yield None
             continue
+        metrics.EVENTS_CONSUMED.labels("worker", event_type_of(type(result))).inc()
         out = processor.on_event(result, msg.partition)
+        metrics.PROCESSING_SECONDS.labels("worker").observe(time.perf_counter() - started)
         for fact in out.facts:
             await facts_topic.send(
                 key=fact.pathway_id.encode(), value=fact.model_dump_json().encode()
@@ -89,18 +96,12 @@ async def publish_progress() -> None:
         await progress_topic.send(
             key=str(wm.partition).encode(), value=wm.model_dump_json().encode()
         )
-    if marks and len(marks) == settings.kafka.partitions:
-        # Overall = the least complete partition; only a worker that owns them all knows it.
-        overall = Watermark(
-            partition=OVERALL,
-            watermark=min(m.watermark for m in marks),
-            max_event_time=max(m.max_event_time for m in marks),
-            events_seen=sum(m.events_seen for m in marks),
-            events_applied=sum(m.events_applied for m in marks),
-            duplicates=sum(m.duplicates for m in marks),
-            dead_letters=sum(m.dead_letters for m in marks),
-            emitted_at=now,
-        )
-        await progress_topic.send(
-            key=str(OVERALL).encode(), value=overall.model_dump_json().encode()
-        )
+    # Overall = the least complete partition; only a worker that owns them all knows it.
+    if len(marks) == settings.kafka.partitions and (whole := overall(marks, now)) is not None:
+        await progress_topic.send(key=str(OVERALL).encode(), value=whole.model_dump_json().encode())
+
+
+@app.task  # type: ignore[untyped-decorator]  # faust types its task decorator loosely
+async def serve_metrics() -> None:
+    """Serve the worker's Prometheus /metrics when PATHWATCH_STREAMS__METRICS_PORT is set."""
+    metrics.start_http_server(settings.streams.metrics_port)

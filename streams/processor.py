@@ -25,7 +25,7 @@ from typing import Any
 from schemas.alerts import Alert, AlertState
 from schemas.envelope import Envelope
 from schemas.facts import PathwayFact
-from schemas.progress import Watermark
+from schemas.progress import NO_EVENT_TIME, OVERALL, Watermark
 from streams.alerts import AlertView, alert_of, evaluate
 from streams.metrics import fact_of
 from streams.ruleset import RuleSet
@@ -85,13 +85,15 @@ class Processor:
     def watermark(self, partition: int, now: datetime) -> Watermark | None:
         """Results of this partition are complete up to its clock (schemas/progress.py)."""
         entry = self._clock_entry(partition)
-        if entry["max"] is None:
+        if entry["max"] is None and entry["dead_letters"] == 0:
             return None
-        top = datetime.fromisoformat(entry["max"])
+        # A partition that saw only dead letters has no event time yet: it reports NO_EVENT_TIME
+        # so its counts still reconcile (issue 7); the overall minimum skips it.
+        top = NO_EVENT_TIME if entry["max"] is None else datetime.fromisoformat(entry["max"])
         seen = entry["applied"] + entry["duplicates"] + entry["dead_letters"]
         return Watermark(
             partition=partition,
-            watermark=top - self.ruleset.allowed_lateness,
+            watermark=top if entry["max"] is None else top - self.ruleset.allowed_lateness,
             max_event_time=top,
             events_seen=seen,
             events_applied=entry["applied"],
@@ -215,3 +217,24 @@ class Processor:
     def forget(self) -> None:
         """Drop the pending heaps (call on rebalance: another worker may have moved them on)."""
         self._pending.clear()
+
+
+def overall(marks: list[Watermark], now: datetime) -> Watermark | None:
+    """The overall watermark: the least complete partition that has seen an event, all counts.
+
+    A partition that saw only dead letters (NO_EVENT_TIME) constrains nothing yet; None while no
+    partition has seen a valid event.
+    """
+    timed = [m for m in marks if m.max_event_time > NO_EVENT_TIME]
+    if not timed:
+        return None
+    return Watermark(
+        partition=OVERALL,
+        watermark=min(m.watermark for m in timed),
+        max_event_time=max(m.max_event_time for m in timed),
+        events_seen=sum(m.events_seen for m in marks),
+        events_applied=sum(m.events_applied for m in marks),
+        duplicates=sum(m.duplicates for m in marks),
+        dead_letters=sum(m.dead_letters for m in marks),
+        emitted_at=now,
+    )

@@ -6,5 +6,11 @@ SELECT
     min(complete_up_to) AS complete_up_to,
     max(max_event_time_seen) AS max_event_time_seen,
     count() AS partitions_reporting
-FROM {db}.watermark_latest
-WHERE partition >= 0;
+-- A partition that has seen only dead letters reports event time 0 (schemas/progress.py
+-- NO_EVENT_TIME): it constrains nothing yet, as in the worker's own overall watermark. (The
+-- filter sits in a subquery: outside it the aggregate aliases above would shadow the columns.)
+FROM (
+    SELECT complete_up_to, max_event_time_seen
+    FROM {db}.watermark_latest
+    WHERE partition >= 0 AND max_event_time_seen > toDateTime(0)
+);
