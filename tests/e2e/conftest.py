@@ -7,13 +7,17 @@ import os
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from pathwatch import stack
+from consumers.clickhouse import ClickHouseWriter, connect
+from consumers.rows import Row
+from pathwatch import PROJECT_ROOT, stack
+from pathwatch import migrate as mig
 from pathwatch.settings import Settings, get_settings
 
 
@@ -116,3 +120,32 @@ def pipeline(stack_up: Settings, tmp_path: Path) -> Iterator[Pipeline]:
     """A fresh namespace and database; processes started in it are stopped afterwards."""
     with open_pipeline(tmp_path) as pipe:
         yield pipe
+
+
+@dataclass
+class ServerDb:
+    """A fresh, migrated database on the stack's ClickHouse server, written through the sinks'
+    own writer."""
+
+    name: str
+    insert: Callable[[str, Sequence[str], Sequence[Row]], None]
+    query: Callable[[str], list[tuple[Any, ...]]]
+
+
+@pytest.fixture
+def server_db(stack_up: Settings) -> Iterator[ServerDb]:
+    """Every migration applied to a new database; dropped afterwards."""
+    db = "t" + uuid.uuid4().hex[:10]
+    client = connect(stack_up, database="default")
+
+    def query(sql: str) -> list[tuple[Any, ...]]:
+        return list(client.execute(sql))
+
+    def insert(table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
+        ClickHouseWriter(client, f"{db}.{table}", columns).write(rows)
+
+    try:
+        mig.apply(query, db, mig.load(PROJECT_ROOT / "deploy" / "clickhouse" / "migrations"))
+        yield ServerDb(db, insert, query)
+    finally:
+        client.execute(f"DROP DATABASE IF EXISTS {db}")

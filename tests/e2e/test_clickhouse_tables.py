@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Sequence
-
 import pytest
 
-from consumers.clickhouse import ClickHouseWriter, connect
-from consumers.rows import Row
-from pathwatch import PROJECT_ROOT
-from pathwatch import migrate as mig
-from pathwatch.settings import Settings
 from tests.consumers import tables_contract as contract
+from tests.e2e.conftest import ServerDb
 
 pytestmark = pytest.mark.e2e
 
-MIGRATIONS = PROJECT_ROOT / "deploy" / "clickhouse" / "migrations"
 
-
-def test_tables_and_views_on_the_server(stack_up: Settings) -> None:
-    db = "t" + uuid.uuid4().hex[:10]
-    client = connect(stack_up, database="default")
-    try:
-        mig.apply(lambda sql: list(client.execute(sql)), db, mig.load(MIGRATIONS))
-
-        def insert(table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
-            ClickHouseWriter(client, f"{db}.{table}", columns).write(rows)
-
-        contract.load(insert)
-        contract.check(lambda sql: list(client.execute(sql)), db)
-    finally:
-        client.execute(f"DROP DATABASE IF EXISTS {db}")
+def test_tables_and_views_on_the_server(server_db: ServerDb) -> None:
+    db = server_db
+    contract.load(db.insert)
+    contract.check(db.query, db.name)
