@@ -24,6 +24,7 @@ from streams.app import (
     settings,
 )
 from streams.decode import Coordinates, dead_letter_key, decode
+from streams.flow import wait_until_restored
 from streams.processor import Processor, overall
 from streams.ruleset import load
 
@@ -37,6 +38,8 @@ processor = Processor(pathway_table, load())
 async def pathway_fold(stream: Any) -> AsyncIterator[None]:
     """Decode each event, fold it into its pathway's record, emit its fact and changed alerts."""
     async for event in stream.events():
+        # Never fold into a table that a rebalance is still restoring (streams/flow.py).
+        await wait_until_restored(app)
         msg = event.message
         where = Coordinates(msg.topic, msg.partition, msg.offset)
         started = time.perf_counter()
@@ -89,6 +92,8 @@ def _owned() -> set[int]:
 @app.timer(interval=settings.streams.progress_interval_s, name="publish-progress")  # type: ignore[untyped-decorator]
 async def publish_progress() -> None:
     """Publish the completeness watermark of each owned partition, and overall when all are."""
+    if app.rebalancing:  # the clocks are being restored: publish nothing half-restored
+        return
     now = datetime.now(UTC)
     owned = _owned()
     marks = [wm for p in sorted(owned) if (wm := processor.watermark(p, now)) is not None]

@@ -10,6 +10,7 @@ import faust
 
 from pathwatch.settings import get_settings
 from schemas.topics import Names
+from streams import flow
 
 settings = get_settings()
 names = Names(settings.kafka.namespace)
@@ -39,6 +40,10 @@ app = faust.App(
     # Pick up topic metadata changes within seconds, not the default 5 minutes.
     consumer_metadata_max_age_ms=5000,
 )
+
+# Before any stream or table exists: the flow control that keeps events fetched during the
+# post-recovery seek (streams/flow.py).
+flow.install(app)
 
 events_topic = app.topic(
     names.events,
