@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from producers.simulator import Options, load, stream
+from producers.simulator import Options, Rates, load, stream
 from schemas.alerts import Alert
 from schemas.envelope import Envelope
 from schemas.facts import PathwayFact
@@ -22,10 +22,13 @@ NOW = datetime(2030, 1, 1, tzinfo=UTC)
 
 
 @cache
-def simulated(scenario: str, pathways: int, seed: int = 1) -> tuple[Envelope, ...]:
-    """Every event of a fault-free simulator run, decoded as the worker decodes it."""
+def simulated(
+    scenario: str, pathways: int, seed: int = 1, corrections: float = 0.0
+) -> tuple[Envelope, ...]:
+    """Every event of a simulator run (only corrections as faults), decoded like the worker does."""
     out = []
-    for offset, msg in enumerate(stream(load(), Options(scenario, seed=seed, pathways=pathways))):
+    options = Options(scenario, seed=seed, pathways=pathways, rates=Rates(correction=corrections))
+    for offset, msg in enumerate(stream(load(), options)):
         ev = decode(msg.value, Coordinates("sim", 0, offset), NOW)
         assert isinstance(ev, Envelope), ev
         out.append(ev)
