@@ -99,7 +99,7 @@ def evaluate(
     intensive = (
         tl.regime == "INTENSIVE_WEEKLY" if tl.regime else ruleset.intensive(tl.trial_arm, programme)
     )
-    ctx = Context(intensive=intensive)
+    ctx = Context(intensive=intensive, calendar=ruleset.calendar)
     pauses = merge_pauses(tl.exemptions)
     views: dict[str, AlertView] = {}
     upcoming: list[datetime] = []

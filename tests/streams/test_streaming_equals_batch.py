@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 from schemas.alerts import AlertState
 from schemas.envelope import Envelope
 from streams.alerts import AlertView
-from streams.batch import batch_alerts, batch_facts
+from streams.batch import batch_alerts, batch_facts, records
+from streams.rules import Context, a04
 from streams.ruleset import load
+from streams.timeline import build
 from tests.streams.simulated import Streamed, simulated
 
 RULES = load()
@@ -46,6 +48,16 @@ def test_simulated_logs_exercise_facts_and_every_alert_state() -> None:
     assert any(f.outcome for f in facts.values())
     assert {v.state for v in views.values()} >= {AlertState.RESOLVED, AlertState.OVERDUE}
     assert len({k.split(":")[1] for k in views}) >= 6
+    # Some A04 working-day window spans a Danish public holiday, so the property tests below
+    # cover holiday dates (streams/workdays.py).
+    plain = Context(intensive=False)
+    spans = 0
+    for rec in records(events).values():
+        rules, tl = RULES.for_pathway(rec.dims[3], rec.dims[5]), build(rec.sorted_items())
+        if "A04" in rules:
+            dk = a04(tl, rules["A04"], Context(intensive=False, calendar=RULES.calendar))
+            spans += sum(a != b for a, b in zip(dk, a04(tl, rules["A04"], plain), strict=True))
+    assert spans >= 1
 
 
 def test_corrections_give_the_facts_and_alerts_of_the_corrected_history() -> None:
