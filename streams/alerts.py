@@ -15,7 +15,8 @@ from schemas.alerts import Alert, AlertState
 from schemas.facts import PathwayFact
 from streams.clock import ZERO, elapsed, merge_pauses, time_at
 from streams.record import PathwayRecord
-from streams.rules import RULES, Context, Instance
+from streams.rules import Context, Instance
+from streams.rules_v2 import RULES
 from streams.ruleset import Rule, RuleSet
 from streams.timeline import Interval, Timeline, build
 

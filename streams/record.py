@@ -31,8 +31,12 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "readiness.changed": ("to",),
     "match.changed": ("to",),
     "trial.randomised": ("arm",),
-    "plan.created": ("plan_type", "ordinary_hours_target", "conversation_regime"),
-    "plan.updated": ("plan_type", "ordinary_hours_target", "conversation_regime"),
+    "plan.created": (
+        "plan_type", "ordinary_hours_target", "conversation_regime", "company_element_included",
+    ),
+    "plan.updated": (
+        "plan_type", "ordinary_hours_target", "conversation_regime", "company_element_included",
+    ),
     "offer.started": ("offer_id", "offer_type", "hours_per_week", "goals_agreed"),
     "offer.extended": ("offer_id",),
     "offer.ended": ("offer_id", "end_reason", "actual_weeks"),
@@ -47,7 +51,12 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "exemption.ended": ("exemption_id", "exempt_from"),
     "benefit.changed": ("to_benefit",),
     "pathway.exited": ("outcome",),
-}
+    "referral.made": ("referral_id", "to_unit"),
+    "referral.accepted": ("referral_id",),
+    "placement.review": ("offer_id",),
+    "resource_pathway.started": ("company_element_in_plan",),
+    "case.handed_over": ("handover_reason",),
+}  # fmt: skip
 
 
 def item_of(event: Envelope) -> Item:
