@@ -15,7 +15,8 @@ from schemas.alerts import Alert, AlertState
 from schemas.facts import PathwayFact
 from streams.clock import ZERO, elapsed, merge_pauses, time_at
 from streams.record import PathwayRecord
-from streams.rules import RULES, Context, Instance
+from streams.rules import Context, Instance
+from streams.rules_v2 import RULES
 from streams.ruleset import Rule, RuleSet
 from streams.timeline import Interval, Timeline, build
 
@@ -99,7 +100,7 @@ def evaluate(
     intensive = (
         tl.regime == "INTENSIVE_WEEKLY" if tl.regime else ruleset.intensive(tl.trial_arm, programme)
     )
-    ctx = Context(intensive=intensive)
+    ctx = Context(intensive=intensive, calendar=ruleset.calendar)
     pauses = merge_pauses(tl.exemptions)
     views: dict[str, AlertView] = {}
     upcoming: list[datetime] = []

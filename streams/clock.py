@@ -1,5 +1,8 @@
 """Event-time arithmetic for alert clocks: pauses (exemptions, §5.2 notes), working days.
 
+Working days are Monday-Friday minus the public holidays of the rules file's calendar
+(streams/workdays.py).
+
 The alert clock itself is `highest event time seen on the partition - allowed lateness`
 (RuleSet.allowed_lateness); these helpers turn a rule's "since" and threshold into the event
 times at which it is warned, due and overdue.
@@ -11,6 +14,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
 from streams.timeline import LOCAL_TZ, Interval, local_date
+from streams.workdays import WorkingDays
 
 ZERO = timedelta(0)
 
@@ -20,12 +24,13 @@ def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0), LOCAL_TZ).astimezone(UTC)
 
 
-def after_working_days(at: datetime, n: int) -> datetime:
-    """The end (next local midnight) of the n-th working day (Mon-Fri) after `at`'s date."""
+def after_working_days(at: datetime, n: int, calendar: WorkingDays | None = None) -> datetime:
+    """The end (next local midnight) of the n-th working day after `at`'s Danish date."""
+    cal = calendar or WorkingDays()  # no calendar: Monday-Friday
     day, left = local_date(at), n
     while left > 0:
         day += timedelta(days=1)
-        if day.weekday() < 5:
+        if cal.is_working(day):
             left -= 1
     return local_midnight(day + timedelta(days=1))
 

@@ -5,6 +5,13 @@ fields a metric or alert rule reads, domain.md §4.2). Items are keyed by event_
 duplicate delivery changes nothing, and every computation sorts them by (occurred_at, event_id),
 so arrival order cannot matter: the streaming fold and the batch reference (streams/batch.py)
 see the same sorted record for the same set of events.
+
+Corrections (§4.1 `supersedes_event_id`, §8.12 rectification): an event that names another in
+`supersedes_event_id` takes that event out of every computation and counts in its place (the
+correction carries the corrected content). An event is out as soon as any event of the record
+supersedes it, whichever arrived first, so chains (C supersedes B supersedes A: only C counts)
+and duplicates converge to the same result in any order. Superseded events stay in the record,
+so a late correction of a correction still finds its target and the counts reconcile.
 """
 
 from __future__ import annotations
@@ -24,8 +31,12 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "readiness.changed": ("to",),
     "match.changed": ("to",),
     "trial.randomised": ("arm",),
-    "plan.created": ("plan_type", "ordinary_hours_target", "conversation_regime"),
-    "plan.updated": ("plan_type", "ordinary_hours_target", "conversation_regime"),
+    "plan.created": (
+        "plan_type", "ordinary_hours_target", "conversation_regime", "company_element_included",
+    ),
+    "plan.updated": (
+        "plan_type", "ordinary_hours_target", "conversation_regime", "company_element_included",
+    ),
     "offer.started": ("offer_id", "offer_type", "hours_per_week", "goals_agreed"),
     "offer.extended": ("offer_id",),
     "offer.ended": ("offer_id", "end_reason", "actual_weeks"),
@@ -40,7 +51,12 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "exemption.ended": ("exemption_id", "exempt_from"),
     "benefit.changed": ("to_benefit",),
     "pathway.exited": ("outcome",),
-}
+    "referral.made": ("referral_id", "to_unit"),
+    "referral.accepted": ("referral_id",),
+    "placement.review": ("offer_id",),
+    "resource_pathway.started": ("company_element_in_plan",),
+    "case.handed_over": ("handover_reason",),
+}  # fmt: skip
 
 
 def item_of(event: Envelope) -> Item:
@@ -66,6 +82,8 @@ def item_of(event: Envelope) -> Item:
         item["a"] = str(event.trial_arm)
     if event.correlation_id is not None:
         item["c"] = event.correlation_id
+    if event.supersedes_event_id is not None and str(event.supersedes_event_id) != item["id"]:
+        item["s"] = str(event.supersedes_event_id)  # an event cannot supersede itself
     return item
 
 
@@ -79,14 +97,25 @@ def sort_key(item: Item) -> tuple[str, str]:
     return (item["t"], item["id"])
 
 
+def _dimset(event: Envelope) -> list[str]:
+    return [event.citizen_id, event.municipality_code, event.job_centre_id, str(event.programme_id)]
+
+
 @dataclass
 class PathwayRecord:
-    """Deduplicated items plus the dimensions of the latest event (by event time, event id)."""
+    """Deduplicated items plus the dimensions of the latest effective event (time, event id)."""
 
     pathway_id: str
     items: dict[str, Item] = field(default_factory=dict)
     # [occurred_at, event_id, citizen_id, municipality_code, job_centre_id, programme_id]
     dims: list[str] = field(default_factory=lambda: ["", "", "", "", "", "NONE"])
+    # Distinct [citizen_id, municipality_code, job_centre_id, programme_id] of the events; an
+    # item names its own by index "d" (absent = 0), so a correction can restore older dims.
+    dimsets: list[list[str]] = field(default_factory=list)
+    _superseded: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._superseded = {it["s"] for it in self.items.values() if "s" in it}
 
     def add(self, event: Envelope) -> bool:
         """Add one event; False if its event_id is already in the record."""
@@ -94,29 +123,49 @@ class PathwayRecord:
         if event_id in self.items:
             return False
         item = item_of(event)
+        dimset = _dimset(event)
+        if dimset not in self.dimsets:
+            self.dimsets.append(dimset)
+        index = self.dimsets.index(dimset)
+        if index:
+            item["d"] = index
         self.items[event_id] = item
-        if (item["t"], event_id) > (self.dims[0], self.dims[1]):
+        target = item.get("s")
+        if target is not None:
+            self._superseded.add(target)
+        if event_id not in self._superseded and (item["t"], event_id) > tuple(self.dims[:2]):
             # Dimensions follow the latest event by event time (a case may move municipality).
-            self.dims = [
-                item["t"],
-                event_id,
-                event.citizen_id,
-                event.municipality_code,
-                event.job_centre_id,
-                str(event.programme_id),
-            ]
+            self.dims = [item["t"], event_id, *dimset]
+        if target is not None and target == self.dims[1]:
+            self._latest_dims()  # the latest event was corrected: the next latest decides
         return True
 
+    def _latest_dims(self) -> None:
+        effective = self.sorted_items()
+        if not effective:  # every event superseded (a cycle): no dimensions, as before any event
+            self.dims = PathwayRecord(self.pathway_id).dims
+            return
+        last = effective[-1]
+        self.dims = [last["t"], last["id"], *self.dimsets[last.get("d", 0)]]
+
     def sorted_items(self) -> list[Item]:
-        """Items in (occurred_at, event_id) order."""
-        return sorted(self.items.values(), key=sort_key)
+        """The effective items (none superseded) in (occurred_at, event_id) order."""
+        sup = self._superseded
+        return sorted((it for it in self.items.values() if it["id"] not in sup), key=sort_key)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form for the Faust table and its changelog."""
-        return {"pathway_id": self.pathway_id, "dims": self.dims, "items": self.sorted_items()}
+        """JSON-ready form for the Faust table and its changelog (superseded items included)."""
+        return {
+            "pathway_id": self.pathway_id,
+            "dims": self.dims,
+            "dimsets": self.dimsets,
+            "items": sorted(self.items.values(), key=sort_key),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PathwayRecord:
-        """Inverse of `to_dict`."""
+        """Inverse of `to_dict` (a record written before `dimsets` existed has one dimset)."""
         items = {it["id"]: it for it in data["items"]}
-        return cls(pathway_id=data["pathway_id"], items=items, dims=list(data["dims"]))
+        dims = list(data["dims"])
+        dimsets = [list(d) for d in data.get("dimsets", [dims[2:]])]
+        return cls(pathway_id=data["pathway_id"], items=items, dims=dims, dimsets=dimsets)

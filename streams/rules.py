@@ -9,13 +9,14 @@ functions of the sorted record, shared by the worker and the batch reference.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from streams.clock import after_working_days, local_midnight
 from streams.metrics import LEFT_FOR_JOB
 from streams.ruleset import Rule
 from streams.timeline import Timeline, week_monday
+from streams.workdays import WorkingDays
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class Context:
     """Per-pathway facts the rules need beyond the timeline."""
 
     intensive: bool
+    calendar: WorkingDays = field(default_factory=WorkingDays)
 
 
 ACTIVITY_READY = "ACTIVITY_READY"
@@ -99,7 +101,8 @@ def a04(tl: Timeline, r: Rule, ctx: Context) -> list[Instance]:
             continue
         if any(o.start <= t <= o.end for t in company):
             continue  # the placement started while the course ran: no gap
-        deadline = after_working_days(o.end, int(r.number("threshold_working_days", 3)))
+        n = int(r.number("threshold_working_days", 3))
+        deadline = after_working_days(o.end, n, ctx.calendar)
         out.append(Instance(o.end, deadline - o.end, _first(company, o.end), pausable=True))
     return out
 

@@ -1,18 +1,23 @@
-"""The versioned alert rules file (streams/rules/alerts.v1.toml) with its overrides (§5.2)."""
+"""The versioned alert rules files (streams/rules/alerts.v<N>.toml) with overrides (§5.2).
+
+The newest version is the default; older files stay so that a replay of history can be
+evaluated with the version its alerts carry (`rules_version`).
+"""
 
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from schemas.alerts import Severity
+from streams.workdays import WorkingDays
 
 RULES_DIR = Path(__file__).parent / "rules"
-DEFAULT_FILE = RULES_DIR / "alerts.v1.toml"
+DEFAULT_FILE = RULES_DIR / "alerts.v2.toml"
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,8 @@ class RuleSet:
     defaults: dict[str, dict[str, Any]]
     by_programme: dict[str, dict[str, dict[str, Any]]]
     by_municipality: dict[str, dict[str, dict[str, Any]]]
+    # Working days (A04, A14): Mon-Fri minus the named calendar's holidays (none in version 1).
+    calendar: WorkingDays = field(default_factory=WorkingDays)
 
     def for_pathway(self, municipality_code: str, programme_id: str) -> dict[str, Rule]:
         """Effective rules: defaults, then the programme's overrides, then the municipality's."""
@@ -87,6 +94,10 @@ def parse(data: dict[str, Any]) -> RuleSet:
         defaults=defaults,
         by_programme=overrides.get("programme", {}),
         by_municipality=overrides.get("municipality", {}),
+        calendar=WorkingDays(
+            country=str(data.get("calendar", "")),
+            categories=tuple(data.get("holiday_categories", ["public"])),
+        ),
     )
 
 

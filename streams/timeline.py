@@ -110,6 +110,15 @@ class Timeline:
     exit_at: datetime | None = None
     outcome: str = ""
     last_event_at: datetime | None = None
+    # Read by the rules of version 2 (streams/rules_v2.py):
+    referrals: list[tuple[datetime, str, str]] = field(default_factory=list)  # E4 (id, to_unit)
+    accepted: list[tuple[datetime, str]] = field(default_factory=list)  # E4 referral_id
+    reviews: list[tuple[datetime, str]] = field(default_factory=list)  # E16 offer_id
+    rehab_starts: list[tuple[datetime, bool]] = field(default_factory=list)  # E21 company element
+    recommendations: list[datetime] = field(default_factory=list)  # E21 rehab team
+    rehab_ends: list[datetime] = field(default_factory=list)  # E21 resource_pathway.ended
+    company_plans: list[datetime] = field(default_factory=list)  # E11 company_element_included
+    handovers: list[tuple[datetime, str]] = field(default_factory=list)  # E5 handover_reason
 
 
 def _close(open_: list[Interval], key: str, at: datetime) -> None:
@@ -157,6 +166,8 @@ def build(items: list[Item]) -> Timeline:
         elif kind in ("plan.created", "plan.updated"):
             tl.regime = it.get("conversation_regime", tl.regime)
             tl.plans.append((at, it.get("plan_type", ""), it.get("ordinary_hours_target")))
+            if it.get("company_element_included"):
+                tl.company_plans.append(at)
         elif kind == "offer.started":
             oid = str(it.get("offer_id", it["id"]))
             if oid not in offers:
@@ -200,6 +211,20 @@ def build(items: list[Item]) -> Timeline:
         elif kind == "benefit.changed":
             if tl.benefit_ended_at is None and it.get("to_benefit", "") not in CASH_LIKE:
                 tl.benefit_ended_at = at
+        elif kind == "referral.made":
+            tl.referrals.append((at, str(it.get("referral_id", "")), it.get("to_unit", "")))
+        elif kind == "referral.accepted":
+            tl.accepted.append((at, str(it.get("referral_id", ""))))
+        elif kind == "placement.review":
+            tl.reviews.append((at, str(it.get("offer_id", ""))))
+        elif kind == "resource_pathway.started":
+            tl.rehab_starts.append((at, bool(it.get("company_element_in_plan", False))))
+        elif kind == "rehab_team.recommendation":
+            tl.recommendations.append(at)
+        elif kind == "resource_pathway.ended":
+            tl.rehab_ends.append(at)
+        elif kind == "case.handed_over":
+            tl.handovers.append((at, it.get("handover_reason", "")))
         elif kind == "pathway.exited" and tl.exit_at is None:
             # The first exit ends the pathway; a later one is a re-registration, not a new end.
             tl.exit_at, tl.outcome = at, it.get("outcome", "")

@@ -49,6 +49,13 @@ def _option(*names: str, **kw: Any) -> Callable[[F], F]:
 @_option("--duplicate-rate", type=float, default=0.0, show_default=True)
 @_option("--invalid-rate", type=float, default=0.0, show_default=True)
 @_option(
+    "--correction-rate",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Send a wrong version first, then the event as its correction (supersedes_event_id).",
+)
+@_option(
     "--config",
     "config_path",
     type=click.Path(exists=True, path_type=Path),
@@ -70,6 +77,7 @@ def command(
     out_of_order_rate: float,
     duplicate_rate: float,
     invalid_rate: float,
+    correction_rate: float,
     config_path: Path | None,
 ) -> None:
     """Generate seeded citizen pathways (domain.md §3) with optional faults (docs/simulator.md)."""
@@ -87,7 +95,9 @@ def command(
         begin = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(
             days=730
         )
-    rates = Rates(late_rate, out_of_order_rate, duplicate_rate, invalid_rate)
+    rates = Rates(
+        late_rate, out_of_order_rate, duplicate_rate, invalid_rate, correction=correction_rate
+    )
     options = Options(scenario, seed, pathways, begin, rates)
     messages = stream(config, options, endless=mode == "paced")
     if mode == "paced":

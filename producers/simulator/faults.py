@@ -1,4 +1,4 @@
-"""Fault injection: late, out-of-order, duplicate and invalid messages (docs/simulator.md).
+"""Fault injection: late, out-of-order, duplicate, corrected, invalid messages (docs/simulator.md).
 
 Faults are drawn per pathway from their own random stream, so changing a fault rate never
 changes the valid events of a run. Invalid messages are extra messages (the valid event is
@@ -40,6 +40,9 @@ class Rates:
     duplicate: float = 0.0
     invalid: float = 0.0
     late_days_max: int = 21  # register data arrive weeks late (§5.2 alert design notes)
+    # A wrong version (occurred_at 1-14 days early) is sent first and the event itself follows as
+    # its correction (§4.1 supersedes_event_id); sometimes a chain of two wrong versions.
+    correction: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class Message:
     deliver_at: datetime
     key: str
     value: bytes
-    kind: str  # "event", "duplicate", or a dead-letter reason for invalid ones
+    kind: str  # "event", "duplicate", "superseded", or a dead-letter reason for invalid ones
 
 
 def _dump(payload: object) -> bytes:
@@ -86,6 +89,23 @@ def _uuid(rng: random.Random) -> object:
     return uuid.UUID(int=rng.getrandbits(128), version=4)
 
 
+def corrected(
+    payload: dict[str, Any], at: datetime, rng: random.Random
+) -> tuple[dict[str, Any], list[Message]]:
+    """The payload as a correction, and the wrong versions it supersedes (a chain of 1-2)."""
+    key, wrong, previous = payload["pathway_id"], [], None
+    # The wrong versions are sent first; the correction supersedes the last of them.
+    occurred = datetime.fromisoformat(payload["occurred_at"])
+    for _ in range(rng.randint(1, 2)):
+        early = occurred - timedelta(days=rng.randint(1, 14), minutes=rng.randint(0, 600))
+        bad = dict(payload, event_id=str(_uuid(rng)), occurred_at=early.isoformat())
+        if previous is not None:
+            bad["supersedes_event_id"] = previous
+        wrong.append(Message(at, key, _dump(bad), "superseded"))
+        previous = bad["event_id"]
+    return dict(payload, supersedes_event_id=previous), wrong
+
+
 def apply(
     payloads: list[dict[str, Any]],
     delivered: list[datetime],
@@ -104,6 +124,10 @@ def apply(
         key = payload["pathway_id"]
         if rates.late and rng.random() < rates.late:
             at = at + timedelta(days=rng.randint(1, rates.late_days_max))
+        if rates.correction and rng.random() < rates.correction:
+            payload, wrong = corrected(payload, at, rng)
+            msgs += wrong
+            at = at + timedelta(minutes=rng.randint(1, 600))  # the correction comes later
         value = _dump(payload)
         msgs.append(Message(at, key, value, "event"))
         if rates.duplicate and rng.random() < rates.duplicate:

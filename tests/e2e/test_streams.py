@@ -23,7 +23,8 @@ from tests.e2e.streams_check import (
 
 pytestmark = pytest.mark.e2e
 
-FAULTS = Rates(late=0.05, out_of_order=0.1, duplicate=0.1, invalid=0.02)
+# Corrections too: wrong versions first, then the events superseding them (§4.1).
+FAULTS = Rates(late=0.05, out_of_order=0.1, duplicate=0.1, invalid=0.02, correction=0.05)
 
 
 def _worker(pipe: Pipeline, name: str) -> None:
@@ -55,12 +56,13 @@ def test_simulated_runs_give_the_batch_facts_alerts_and_watermarks(pipeline: Pip
         pipe.cli(
             "simulate", "--scenario", scenario, "--seed", str(seed), "--pathways", str(n),
             "--late-rate", "0.05", "--out-of-order-rate", "0.1", "--duplicate-rate", "0.1",
-            "--invalid-rate", "0.02",
+            "--invalid-rate", "0.02", "--correction-rate", "0.05",
         )  # fmt: skip
         total += len(simulated_messages(scenario, seed, n, FAULTS))
     events, partition_of = read_events(pipe, total)
     facts, views = assert_matches_batch(pipe, events, partition_of, timeout=420)
     assert len(facts) == 89
+    assert sum(1 for e in events if e.supersedes_event_id is not None) > 50  # corrections applied
     # The run exercises the listed metrics and most alert rules.
     assert sum(f.conversations_held for f in facts.values()) > 1000
     assert any(f.outcome for f in facts.values())

@@ -31,6 +31,17 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "trial.randomised": {"trial_id": "PRVIJ_2010", "arm": "TREATMENT"},
     "benefit.changed": {"from_benefit": "CASH_BENEFIT", "to_benefit": "NONE"},
     "readiness.changed": {"to": "JOB_READY"},
+    "referral.made": {
+        "referral_id": "r1", "from_unit": "CASEWORKER", "to_unit": "COMPANY_CONSULTANT",
+    },
+    "referral.accepted": {"referral_id": "r1", "to_unit": "COMPANY_CONSULTANT"},
+    "case.handed_over": {
+        "role": "CASEWORKER", "staff_id": "staff_000002", "handover_reason": "STAFF_SICKNESS",
+    },
+    "parallel_effort.started": {
+        "effort_type": "COACHING", "legal_basis": "SERVICELOVEN", "sensitivity": "SOCIAL",
+    },
+    "parallel_effort.ended": {"effort_type": "COACHING", "sensitivity": "SOCIAL"},
 }  # fmt: skip
 N = 0
 

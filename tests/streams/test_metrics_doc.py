@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from consumers.rows import Row
 from pathwatch import PROJECT_ROOT
 from pathwatch import migrate as mig
-from streams.rules import RULES
+from streams.rules_v2 import RULES
 from tests.chdb_engine import ChdbEngine
 from tests.consumers.tables_contract import sql_literal
 from tests.streams import metrics_doc
