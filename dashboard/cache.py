@@ -2,10 +2,12 @@
 
 Every panel is a function of the database's contents only: the reference time is the watermark
 or the latest fact time (dashboard.service.reference_time), never the wall clock. So an answer
-stays right for as long as no table of the database changed, and a change is cheap to see: every
-INSERT (and every mutation or merge) replaces the set of active parts in `system.parts`. The
-signature below is that set's size, row total and a hash of the part names (a mutated part gets
-a new name); a merge changes it without changing the data, which only costs a recomputation.
+stays right for as long as no table of the database changed, and a change is cheap to see in
+`system.parts`: every INSERT writes a part with a new block number from the table's increment,
+and every mutation gives its parts a new data version from the same increment, so the greatest
+of the two over a table's active parts grows with each write. A background merge keeps it (the
+merged part spans its sources' blocks), so merges do not invalidate answers; dropping a partition
+changes the count of partitions. The signature is that pair per table.
 
 Answers are computed once per (key, signature) at a time (single flight). With `serve_stale`, a
 request that finds only an answer for an older signature gets that answer at once, marked
@@ -31,12 +33,13 @@ MAX_ENTRIES = 512
 
 
 def signature(execute: Execute, db: str) -> Signature:
-    """The identity of the database's current data: its active parts (system.parts)."""
+    """The identity of the database's current data: per table, its newest block and partitions."""
     rows: Sequence[Sequence[Any]] = execute(
-        "SELECT count(), sum(rows), sum(cityHash64(concat(table, '/', name)))"
-        f" FROM system.parts WHERE database = '{db}' AND active"
+        "SELECT table, max(greatest(max_block_number, toInt64(data_version))),"
+        " uniqExact(partition_id)"
+        f" FROM system.parts WHERE database = '{db}' AND active GROUP BY table ORDER BY table"
     )
-    return tuple(rows[0]) if rows else ()
+    return tuple(tuple(r) for r in rows)
 
 
 @dataclass
