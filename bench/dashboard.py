@@ -237,3 +237,27 @@ def run(
         "p95_ms_worst": max(t["p95_ms"] for t in timings.values()),
         "read_api": api,
     }
+
+
+def main() -> None:
+    """`python -m bench.dashboard [pathways]`: only this stage; JSON on stdout and in results/."""
+    import json
+    import os
+    import sys
+
+    from pathwatch.settings import get_settings
+
+    results = Path(__file__).parent / "results"
+    pathways = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    began = time.perf_counter()
+    out = run(get_settings(), results / "logs", pathways=pathways)
+    out["seconds"] = round(time.perf_counter() - began, 1)
+    out["load_average"] = os.getloadavg()
+    text = json.dumps(out, indent=1)
+    results.mkdir(exist_ok=True)
+    (results / "dashboard.json").write_text(text + "\n")
+    sys.stdout.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
