@@ -6,7 +6,8 @@ Python-side generator would need. Distributions are rough but shaped like the si
 every municipality and region, three years of entry weeks, most pathways visited, about 60 %
 placed in a company, a tenth with two versions (not yet merged, so FINAL has work to do).
 The timed queries are those of the read views in deploy/clickhouse/migrations/0003 (the
-dashboard's panels: region overview by week and month, funnel, open alerts; domain.md §7.2).
+dashboard's panels: region overview by week and month, funnel, open alerts; domain.md §7.2),
+then the read API itself (bench/dashboard_api.py).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from bench import dashboard_api
 from bench.pipeline import close_namespace, open_namespace
 from bench.stats import percentile
 from consumers.clickhouse import connect
@@ -201,59 +203,6 @@ def time_queries(
     return out
 
 
-def time_read_api(
-    client: Any, settings: Settings, region: str, municipality: str, reps: int
-) -> dict[str, dict[str, Any]]:
-    """p50 / p95 in ms of the dashboard's read API calls (dashboard.service, cache off).
-
-    This is the Service the web app calls for /api/.../overview and /api/.../alerts, minus
-    HTTP, login and JSON encoding; each call runs all of its panels' queries.
-    """
-    from dashboard.service import Service
-    from dashboard.sql import Selection
-
-    nocache = settings.model_copy(
-        update={"dashboard": settings.dashboard.model_copy(update={"cache_seconds": 0.0})}
-    )
-    query_ms: list[tuple[float, str]] = []
-
-    def execute(sql: str) -> Any:
-        started = time.perf_counter()
-        rows = client.execute(sql)
-        query_ms.append(((time.perf_counter() - started) * 1000, sql))
-        return rows
-
-    svc = Service(nocache, execute=execute)
-    calls: dict[str, Callable[[], Any]] = {
-        "API overview, national": lambda: svc.overview(Selection("national")),
-        "API overview, one region": lambda: svc.overview(Selection("region", region)),
-        "API overview, one municipality": lambda: svc.overview(
-            Selection("municipality", municipality)
-        ),
-        "API open alerts, one region": lambda: svc.alerts(Selection("region", region)),
-    }
-    out: dict[str, dict[str, Any]] = {}
-    for name, call in calls.items():
-        call()  # warm-up
-        totals, slowest = [], []
-        worst = (0.0, "")
-        for _ in range(reps):
-            query_ms.clear()
-            started = time.perf_counter()
-            call()
-            totals.append((time.perf_counter() - started) * 1000)
-            slowest.append(max(ms for ms, _ in query_ms))
-            worst = max(worst, *query_ms)
-        out[name] = {
-            "p50_ms": round(percentile(totals, 50), 1),
-            "p95_ms": round(percentile(totals, 95), 1),
-            "queries": len(query_ms),
-            "slowest_query_p95_ms": round(percentile(slowest, 95), 1),
-            "slowest_query": " ".join(worst[1].split())[:240],
-        }
-    return out
-
-
 def run(
     base: Settings, logs: Path, pathways: int = 1_000_000, reps: int = 20, api_reps: int = 5
 ) -> dict[str, Any]:
@@ -274,7 +223,7 @@ def run(
         if empty:
             raise RuntimeError(f"generated data leaves panels empty: {empty}")
         timings = time_queries(client.execute, named, reps)
-        api = time_read_api(client, ns.settings, region, muni, api_reps)
+        api = dashboard_api.run(ns.settings, client.execute, region, muni, api_reps)
         client.disconnect()
     finally:
         close_namespace(ns)
@@ -288,3 +237,27 @@ def run(
         "p95_ms_worst": max(t["p95_ms"] for t in timings.values()),
         "read_api": api,
     }
+
+
+def main() -> None:
+    """`python -m bench.dashboard [pathways]`: only this stage; JSON on stdout and in results/."""
+    import json
+    import os
+    import sys
+
+    from pathwatch.settings import get_settings
+
+    results = Path(__file__).parent / "results"
+    pathways = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    began = time.perf_counter()
+    out = run(get_settings(), results / "logs", pathways=pathways)
+    out["seconds"] = round(time.perf_counter() - began, 1)
+    out["load_average"] = os.getloadavg()
+    text = json.dumps(out, indent=1)
+    results.mkdir(exist_ok=True)
+    (results / "dashboard.json").write_text(text + "\n")
+    sys.stdout.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -316,6 +316,7 @@ def make_app(settings: Settings, service: Service | None = None) -> web.Applicat
 
     async def close_pool(app: web.Application) -> None:
         app[POOL].shutdown(wait=False, cancel_futures=True)
+        app[SERVICE].close()
 
     app.on_cleanup.append(close_pool)
     app.router.add_static("/static/", STATIC, show_index=False)

@@ -17,9 +17,9 @@ from dashboard.sql import (
     STAGE_IMPLIED_BY,
     VISITED_IN_7D,
     Selection,
-    counted,
     days_between,
     now_sql,
+    per_citizen,
 )
 from schemas.facts import FUNNEL_STAGES
 
@@ -54,30 +54,33 @@ def _i(value: Any) -> int:
     return int(value) if value is not None else 0
 
 
-def _metric_columns(now: int) -> str:
+def _metric_counts(now: int) -> list[tuple[str, str]]:
     n = now_sql(now)
     ss = ", ".join(f"'{o}'" for o in SELF_SUFFICIENT)
-    return ", ".join(
-        [
-            counted("all", "1"),
-            # M01 denominator: contacts at least 7 days old, or already visited (RD-01).
-            counted("m01_den", f"visitation_at IS NOT NULL OR entry_at <= {n} - 604800"),
-            counted("m01_num", VISITED_IN_7D),
-            counted("open", "exit_at IS NULL"),
-            counted("in_company", "exit_at IS NULL AND current_state = 'IN_COMPANY_PLACEMENT'"),
-            counted("ever_company", EVER_COMPANY),
-            counted("placed", "first_company_placement_at IS NOT NULL"),
-            # M04 by week 9 (RD-12, RD-13) among pathways observed for 63 days.
-            counted("obs63", f"entry_at <= {n} - 63 * 86400"),
-            counted(
-                "placed63",
-                f"entry_at <= {n} - 63 * 86400"
-                " AND ifNull(days_to_first_company_placement, 999) <= 63",
-            ),
-            counted("exited", "exit_at IS NOT NULL"),
-            counted("self_sufficient", f"outcome IN ({ss})"),
-            "quantileExact(0.5)(days_to_first_company_placement) AS median_m04",
-        ]
+    return [
+        ("all", "1"),
+        # M01 denominator: contacts at least 7 days old, or already visited (RD-01).
+        ("m01_den", f"visitation_at IS NOT NULL OR entry_at <= {n} - 604800"),
+        ("m01_num", VISITED_IN_7D),
+        ("open", "exit_at IS NULL"),
+        ("in_company", "exit_at IS NULL AND current_state = 'IN_COMPANY_PLACEMENT'"),
+        ("ever_company", EVER_COMPANY),
+        ("placed", "first_company_placement_at IS NOT NULL"),
+        # M04 by week 9 (RD-12, RD-13) among pathways observed for 63 days.
+        ("obs63", f"entry_at <= {n} - 63 * 86400"),
+        (
+            "placed63",
+            f"entry_at <= {n} - 63 * 86400 AND ifNull(days_to_first_company_placement, 999) <= 63",
+        ),
+        ("exited", "exit_at IS NOT NULL"),
+        ("self_sufficient", f"outcome IN ({ss})"),
+    ]
+
+
+def _metric_sql(db: str, where: str, now: int, unit: str | None = None) -> str:
+    """The key figures' counts (per unit), then the M04 median (`_METRIC_NAMES` order)."""
+    return per_citizen(
+        _facts(db), where, _metric_counts(now), unit, median="days_to_first_company_placement"
     )
 
 
@@ -127,19 +130,14 @@ _METRIC_NAMES = (
 
 def headline(execute: Execute, db: str, sel: Selection, now: int, min_cell: int) -> JSON:
     """The selection's key figures (M01, M04, M06, M08, M25) in one row."""
-    sql = f"SELECT {_metric_columns(now)} FROM {_facts(db)} WHERE {sel.facts_where()}"
-    rows = execute(sql)
+    rows = execute(_metric_sql(db, sel.facts_where(), now))
     return _metric_row(_METRIC_NAMES, rows[0], min_cell)
 
 
 def breakdown(execute: Execute, db: str, sel: Selection, now: int, min_cell: int) -> list[JSON]:
     """The same figures per child unit (regions, municipalities or job centres)."""
-    sql = (
-        f"SELECT {sel.child_key} AS unit, {_metric_columns(now)} FROM {_facts(db)} "
-        f"WHERE {sel.facts_where()} GROUP BY unit ORDER BY unit"
-    )
     out = []
-    for row in execute(sql):
+    for row in execute(_metric_sql(db, sel.facts_where(), now, sel.child_key)):
         item = _metric_row(_METRIC_NAMES, row[1:], min_cell)
         item["unit"] = str(row[0])
         out.append(item)
@@ -148,12 +146,9 @@ def breakdown(execute: Execute, db: str, sel: Selection, now: int, min_cell: int
 
 def cohorts(execute: Execute, db: str, sel: Selection, now: int, min_cell: int) -> list[JSON]:
     """The figures per entry-month cohort (M01, M04 by week 9, M08 over time)."""
-    sql = (
-        f"SELECT toString({ENTRY_MONTH}) AS unit, {_metric_columns(now)} FROM {_facts(db)} "
-        f"WHERE {sel.scope_where()} AND entry_at IS NOT NULL GROUP BY unit ORDER BY unit"
-    )
+    where = f"{sel.scope_where()} AND entry_at IS NOT NULL"
     out = []
-    for row in execute(sql):
+    for row in execute(_metric_sql(db, where, now, f"toString({ENTRY_MONTH})")):
         item = _metric_row(_METRIC_NAMES, row[1:], min_cell)
         item["cohort"] = str(row[0])[:7]
         out.append(item)
@@ -162,15 +157,15 @@ def cohorts(execute: Execute, db: str, sel: Selection, now: int, min_cell: int) 
 
 def funnel(execute: Execute, db: str, sel: Selection, min_cell: int) -> JSON:
     """M15: pathways reaching each stage, where the lost ones were lost, where stalled ones wait."""
-    cols = ", ".join(
-        counted(
+    stage_counts = [
+        (
             f"s{i}",
             f"has(stages_reached, '{s}') OR stage_reached = '{s}'"
             + (f" OR {STAGE_IMPLIED_BY[s]}" if s in STAGE_IMPLIED_BY else ""),
         )
         for i, s in enumerate(FUNNEL_STAGES)
-    )
-    row = execute(f"SELECT {cols} FROM {_facts(db)} WHERE {sel.facts_where()}")[0]
+    ]
+    row = execute(per_citizen(_facts(db), sel.facts_where(), stage_counts))[0]
     stages = [
         {"stage": s, "reached": stats.figure(_i(row[2 * i]), _i(row[2 * i + 1]), min_cell)}
         for i, s in enumerate(FUNNEL_STAGES)

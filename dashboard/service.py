@@ -1,7 +1,9 @@
-"""The read API's answers: every panel of a selection in one payload, briefly cached.
+"""The read API's answers: every panel of a selection in one payload, cached per data version.
 
-ClickHouse is read through clickhouse-driver (one client per worker thread: the client is not
-thread-safe); the web app calls `Service` from a small thread pool so the event loop never blocks.
+ClickHouse is read through clickhouse-driver (one client per thread: the client is not
+thread-safe). The web app calls `Service` from a small thread pool so the event loop never
+blocks; an overview's independent panel queries run side by side on `query_threads` threads.
+Answers are reused while the database's data is unchanged (dashboard.cache, issue 8).
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
-from dashboard import alerts, panels, regions, trial, weekly
+from dashboard import alerts, cache, panels, regions, trial, weekly
 from dashboard.sql import Selection
 from pathwatch.settings import Settings
 
@@ -19,7 +22,7 @@ JSON = dict[str, Any]
 
 
 class Service:
-    """Computes panel payloads for selections; answers within `cache_seconds` are reused."""
+    """Computes panel payloads for selections; an answer is reused until the data changes."""
 
     def __init__(
         self,
@@ -31,9 +34,20 @@ class Service:
         self.min_cell = settings.dashboard.min_cell
         self._execute = execute
         self._local = threading.local()
-        self._cache: dict[tuple[Any, ...], tuple[float, JSON]] = {}
-        self._lock = threading.Lock()
-        self._key_locks: dict[tuple[Any, ...], threading.Lock] = {}
+        # An injected `execute` (tests, chDB) may not be thread-safe: its panels run in turn.
+        threads = settings.dashboard.query_threads if execute is None else 1
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="dash-panel")
+        self._cache: cache.AnswerCache | None = None
+        if settings.dashboard.cache_seconds > 0:
+            self._cache = cache.AnswerCache(
+                lambda: cache.signature(self.execute, self.db), settings.dashboard.serve_stale
+            )
+
+    def close(self) -> None:
+        """Stop the panel threads and the cache's refresher."""
+        if self._cache is not None:
+            self._cache.close()
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
     def execute(self, sql: str) -> Sequence[Sequence[Any]]:
         """Run one read query on this thread's client."""
@@ -48,23 +62,9 @@ class Service:
         return rows
 
     def _cached(self, key: tuple[Any, ...], build: Callable[[], JSON]) -> JSON:
-        # One computation per key at a time: screens polling the same scope wait for it and
-        # share the answer instead of each running the same queries (single flight).
-        ttl = self.settings.dashboard.cache_seconds
-        with self._lock:
-            key_lock = self._key_locks.setdefault(key, threading.Lock())
-        with key_lock:
-            hit = self._cache.get(key)
-            if hit and time.monotonic() - hit[0] < ttl:
-                return hit[1]
-            started = time.monotonic()
-            value = build()
-            with self._lock:
-                if len(self._cache) > 512:
-                    self._cache.clear()
-                    self._key_locks = {key: key_lock}
-                self._cache[key] = (started, value)
-        return value
+        if self._cache is None:
+            return build()
+        return self._cache.get(key, build)
 
     def reference_time(self) -> tuple[int, JSON]:
         """(now, watermark): the watermark, or the latest fact time while none is reported."""
@@ -79,9 +79,22 @@ class Service:
     def _overview(self, sel: Selection) -> JSON:
         ex, db, mc = self.execute, self.db, self.min_cell
         now, wm = self.reference_time()
-        conversation = weekly.conversation_rate(ex, db, sel, now, mc)
-        units = panels.breakdown(ex, db, sel, now, mc)
-        alert_units = alerts.open_alerts_by_unit(ex, db, sel, mc)
+        # The panels are independent queries; trial reuses the conversation series.
+        run: Callable[..., Future[Any]] = self._pool.submit
+        conversation = run(weekly.conversation_rate, ex, db, sel, now, mc)
+        jobs = {
+            "breakdown": run(panels.breakdown, ex, db, sel, now, mc),
+            "alert_units": run(alerts.open_alerts_by_unit, ex, db, sel, mc),
+            "headline": run(panels.headline, ex, db, sel, now, mc),
+            "cohorts": run(panels.cohorts, ex, db, sel, now, mc),
+            "funnel": run(panels.funnel, ex, db, sel, mc),
+            "placement": run(panels.placement_survival, ex, db, sel, now, mc),
+            "hours": run(weekly.hours_progression, ex, db, sel, now, mc),
+            "outcomes": run(panels.outcomes, ex, db, sel, mc),
+        }
+        conv = conversation.result()
+        got = {name: job.result() for name, job in jobs.items()}
+        units, alert_units = got.pop("breakdown"), got.pop("alert_units")
         child = sel.child_level
         for unit in units:
             unit["label"] = regions.label(child, unit["unit"])
@@ -97,15 +110,15 @@ class Service:
             "watermark": wm,
             "reference_time": now,
             "min_cell": mc,
-            "headline": panels.headline(ex, db, sel, now, mc),
+            "headline": got["headline"],
             "breakdown": units,
-            "cohorts": panels.cohorts(ex, db, sel, now, mc),
-            "funnel": panels.funnel(ex, db, sel, mc),
-            "placement": panels.placement_survival(ex, db, sel, now, mc),
-            "conversation": conversation,
-            "hours": weekly.hours_progression(ex, db, sel, now, mc),
-            "outcomes": panels.outcomes(ex, db, sel, mc),
-            "trial": trial.treatment_vs_control(ex, db, sel, conversation, mc),
+            "cohorts": got["cohorts"],
+            "funnel": got["funnel"],
+            "placement": got["placement"],
+            "conversation": conv,
+            "hours": got["hours"],
+            "outcomes": got["outcomes"],
+            "trial": trial.treatment_vs_control(ex, db, sel, conv, mc),
             "generated_at": int(time.time()),
         }
 

@@ -9,6 +9,7 @@ Times leave ClickHouse as Unix seconds, never as naive datetimes.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from dashboard.auth import Level
@@ -121,6 +122,33 @@ def days_between(start: str, end: str) -> str:
     return f"(toDate({end}, {TZ}) - toDate({start}, {TZ}))"
 
 
-def counted(name: str, condition: str) -> str:
-    """Two columns: pathways meeting `condition` and their distinct citizens (for suppression)."""
-    return f"countIf({condition}) AS {name}, uniqExactIf(citizen_id, {condition}) AS {name}_c"
+def per_citizen(
+    source: str,
+    where: str,
+    counts: Sequence[tuple[str, str]],
+    unit: str | None = None,
+    median: str | None = None,
+) -> str:
+    """Per (unit and) condition: pathways meeting it and their distinct citizens, in one pass.
+
+    Two columns per condition, `countIf(condition)` and `uniqExactIf(citizen_id, condition)` (the
+    suppression base, §8.9), positionally, computed by grouping the rows per citizen first
+    (issue 8): a citizen counts for a condition when at least one of its
+    pathways meets it, so `countIf(n > 0)` over the citizens equals `uniqExactIf(citizen_id,
+    condition)`, from one hash table instead of one distinct set per condition. `median` adds
+    quantileExact(0.5) of that column over the pathways (NULL when it has no value).
+    """
+    inner = [f"countIf({cond}) AS n_{name}" for name, cond in counts]
+    outer = [f"sum(n_{name}), countIf(n_{name} > 0)" for name, _ in counts]
+    if median is not None:
+        inner.append(f"groupArray({median}) AS median_values")
+        outer.append(
+            "if(sum(length(median_values)) = 0, NULL, quantileExactArray(0.5)(median_values))"
+        )
+    keys = "citizen_id" if unit is None else f"{unit} AS unit, citizen_id"
+    sql = (
+        f"SELECT {'unit, ' if unit is not None else ''}{', '.join(outer)} FROM ("
+        f"SELECT {keys}, {', '.join(inner)} FROM {source} WHERE {where}"
+        f" GROUP BY {'unit, ' if unit is not None else ''}citizen_id)"
+    )
+    return sql if unit is None else f"{sql} GROUP BY unit ORDER BY unit"

@@ -9,6 +9,7 @@ exact when every citizen has one pathway, so a week is never shown from fewer th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from dashboard import stats
@@ -21,12 +22,23 @@ HOURS_WEEKS = 52
 
 
 def _duplicates(execute: Execute, base: str) -> dict[str, int]:
-    """Per arm (and ALL): pathways beyond one per citizen in `base` (rows: citizen_id, arm)."""
-    rows = execute(
-        f"SELECT arm, count() - uniqExact(citizen_id) FROM ({base}) GROUP BY arm "
-        f"UNION ALL SELECT 'ALL' AS arm, count() - uniqExact(citizen_id) FROM ({base})"
-    )
-    return {str(a): _i(d) for a, d in rows}
+    """For ALL and each trial arm: pathways beyond one per citizen in `base` (citizen_id, arm).
+
+    One pass over `base` (each arm's count as a conditional count; issue 8).
+    """
+    arms = ("CONTROL", "TREATMENT")
+    cols = ", ".join(f"countIf(arm = '{a}') - uniqExactIf(citizen_id, arm = '{a}')" for a in arms)
+    row = execute(f"SELECT count() - uniqExact(citizen_id), {cols} FROM ({base})")[0]
+    return {a: _i(d) for a, d in zip(("ALL", *arms), row, strict=True)}
+
+
+def _with_all(rows: Sequence[Sequence[Any]]) -> list[tuple[str, int, int]]:
+    """(arm, key, count) rows plus the 'ALL' rows: each key's count summed over the arms."""
+    out = [(str(a), _i(k), _i(n)) for a, k, n in rows]
+    total: dict[int, int] = {}
+    for _, k, n in out:
+        total[k] = total.get(k, 0) + n
+    return out + [("ALL", k, n) for k, n in sorted(total.items())]
 
 
 def conversation_rate(
@@ -48,15 +60,14 @@ def conversation_rate(
         f" FROM {_facts(db)} WHERE {sel.facts_where()} AND entry_at IS NOT NULL"
     )
     # Pathways at risk in week k: those with n > k, from the distribution of n.
-    by_n = execute(
-        f"SELECT arm, n, count() FROM ({base}) GROUP BY arm, n "
-        f"UNION ALL SELECT 'ALL' AS arm, n, count() FROM ({base}) GROUP BY n"
-    )
-    held = execute(
-        f"SELECT arm, k, count() FROM ({base}) ARRAY JOIN arrayDistinct(conversation_weeks) AS k"
-        " WHERE k >= 0 AND k < n GROUP BY arm, k "
-        f"UNION ALL SELECT 'ALL' AS arm, k, count() FROM ({base})"
-        " ARRAY JOIN arrayDistinct(conversation_weeks) AS k WHERE k >= 0 AND k < n GROUP BY k"
+    # Every row has one arm, so ALL is the sum over the arms (one pass each, not two).
+    by_n = _with_all(execute(f"SELECT arm, n, count() FROM ({base}) GROUP BY arm, n"))
+    held = _with_all(
+        execute(
+            f"SELECT arm, k, count() FROM ({base})"
+            " ARRAY JOIN arrayDistinct(conversation_weeks) AS k WHERE k >= 0 AND k < n"
+            " GROUP BY arm, k"
+        )
     )
     dups = _duplicates(execute, base)
     at_risk: dict[str, list[int]] = {}

@@ -96,8 +96,12 @@ class DashboardSettings(BaseModel):
     session_hours: float = Field(default=8.0, gt=0)
     # Mark the session cookie Secure (HTTPS only): set it when served behind a TLS proxy.
     secure_cookie: bool = False
-    # Identical API answers within this many seconds come from a cache (many screens, one query).
+    # API answers are cached while the data is unchanged (dashboard/cache.py); 0 turns it off.
     cache_seconds: float = Field(default=1.0, ge=0)
+    # After a write, answer at once from the previous data (marked stale) while one refresh runs.
+    serve_stale: bool = True
+    # Threads (ClickHouse connections) running an overview's independent panel queries.
+    query_threads: int = Field(default=2, ge=1, le=16)
 
 
 class Settings(BaseSettings):
