@@ -26,6 +26,9 @@ class Rule:
 
     rule_id: str
     values: dict[str, Any]
+    _durations: dict[tuple[str, float], timedelta] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def name(self) -> str:
@@ -34,7 +37,12 @@ class Rule:
 
     def days(self, key: str, default: float = 0.0) -> timedelta:
         """A `<key>` parameter in days as a duration."""
-        return timedelta(days=float(self.values.get(key, default)))
+        hit = self._durations.get((key, default))
+        if hit is None:  # rules are read on every evaluation: convert each parameter once
+            hit = self._durations[(key, default)] = timedelta(
+                days=float(self.values.get(key, default))
+            )
+        return hit
 
     def number(self, key: str, default: float = 0.0) -> float:
         """A numeric parameter."""
@@ -60,9 +68,15 @@ class RuleSet:
     by_municipality: dict[str, dict[str, dict[str, Any]]]
     # Working days (A04, A14): Mon-Fri minus the named calendar's holidays (none in version 1).
     calendar: WorkingDays = field(default_factory=WorkingDays)
+    _effective: dict[tuple[str, str], dict[str, Rule]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def for_pathway(self, municipality_code: str, programme_id: str) -> dict[str, Rule]:
         """Effective rules: defaults, then the programme's overrides, then the municipality's."""
+        hit = self._effective.get((municipality_code, programme_id))
+        if hit is not None:  # the same few (municipality, programme) pairs on every event
+            return hit
         out = {}
         prog = self.by_programme.get(programme_id, {})
         muni = self.by_municipality.get(municipality_code, {})
@@ -70,6 +84,7 @@ class RuleSet:
             merged = {**values, **prog.get(rule_id, {}), **muni.get(rule_id, {})}
             if merged.get("enabled", True):
                 out[rule_id] = Rule(rule_id, merged)
+        self._effective[(municipality_code, programme_id)] = out
         return out
 
     def intensive(self, trial_arm: str, programme_id: str) -> bool:

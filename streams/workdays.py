@@ -1,7 +1,7 @@
 """Working days for alert deadlines: Monday-Friday minus a country's public holidays (§5.2).
 
 The rules file names the calendar (`calendar`, `holiday_categories` in
-streams/rules/alerts.v1.toml), so a replay evaluates the same working days as the original run.
+streams/rules/alerts.v2.toml), so a replay evaluates the same working days as the original run.
 Holidays come from the `holidays` package (Danish helligdage: New Year's Day, Maundy Thursday,
 Good Friday, Easter Sunday and Monday, Store Bededag until 2023, Ascension Day, Whit Sunday and
 Monday, Christmas Day and Boxing Day); the optional days (5 June, 24 and 31 December, 1 May) are
