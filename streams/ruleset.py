@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cache
 from pathlib import Path
@@ -21,6 +21,10 @@ class Rule:
 
     rule_id: str
     values: dict[str, Any]
+    # Memo of days() (the alert evaluation asks for the same few durations per event).
+    _days: dict[tuple[str, float], timedelta] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def name(self) -> str:
@@ -29,7 +33,10 @@ class Rule:
 
     def days(self, key: str, default: float = 0.0) -> timedelta:
         """A `<key>` parameter in days as a duration."""
-        return timedelta(days=float(self.values.get(key, default)))
+        memo = self._days.get((key, default))
+        if memo is None:
+            memo = self._days[key, default] = timedelta(days=float(self.values.get(key, default)))
+        return memo
 
     def number(self, key: str, default: float = 0.0) -> float:
         """A numeric parameter."""
@@ -53,9 +60,20 @@ class RuleSet:
     defaults: dict[str, dict[str, Any]]
     by_programme: dict[str, dict[str, dict[str, Any]]]
     by_municipality: dict[str, dict[str, dict[str, Any]]]
+    # Memo of for_pathway per (municipality, programme): the rules are fixed once loaded.
+    _effective: dict[tuple[str, str], dict[str, Rule]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def for_pathway(self, municipality_code: str, programme_id: str) -> dict[str, Rule]:
         """Effective rules: defaults, then the programme's overrides, then the municipality's."""
+        memo = self._effective.get((municipality_code, programme_id))
+        if memo is None:
+            memo = self._merge(municipality_code, programme_id)
+            self._effective[municipality_code, programme_id] = memo
+        return dict(memo)
+
+    def _merge(self, municipality_code: str, programme_id: str) -> dict[str, Rule]:
         out = {}
         prog = self.by_programme.get(programme_id, {})
         muni = self.by_municipality.get(municipality_code, {})
