@@ -29,7 +29,7 @@ from streams.app import (
     settings,
 )
 from streams.decode import Coordinates, dead_letter_key, decode
-from streams.processor import Processor, overall
+from streams.processor import BATCH_MAX, Processor, overall
 from streams.ruleset import load
 
 logger = logging.getLogger(__name__)
@@ -37,8 +37,6 @@ logger = logging.getLogger(__name__)
 processor = Processor(pathway_table, load())
 
 
-# Per batch: one table write per touched key and one fact per touched pathway (issue 8).
-BATCH_MAX = 500
 # A batch waits at most this long for more events: the latency batching adds when it is quiet.
 BATCH_WITHIN_S = 0.05
 

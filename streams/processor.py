@@ -34,6 +34,9 @@ from streams.ruleset import RuleSet
 from streams.state import PathwayState
 
 CLOCK_PREFIX = "__clock__:"
+# Events per batch the agent folds between begin() and flush(): one table write per touched
+# key and one fact per touched pathway per batch (issue 8).
+BATCH_MAX = 500
 
 
 @dataclass
