@@ -23,13 +23,14 @@ from schemas.topics import Names
 RESULTS = Path(__file__).parent / "results"
 
 
-def _facts_sent(bootstrap: str, topic: str, partitions: int) -> int:
-    consumer = KafkaConsumer(bootstrap_servers=bootstrap)
+def _committed(bootstrap: str, topic: str, group: str, partitions: int) -> int:
+    """Events the worker's consumer group has committed (the agent sends one fact per pathway
+    per batch, so the facts topic no longer counts events)."""
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False)
     try:
-        ends = consumer.end_offsets([TopicPartition(topic, p) for p in range(partitions)])
-        return int(sum(ends.values()))
+        return sum(consumer.committed(TopicPartition(topic, p)) or 0 for p in range(partitions))
     finally:
-        consumer.close()
+        consumer.close(autocommit=False)
 
 
 def main() -> None:
@@ -52,7 +53,8 @@ def main() -> None:
         t0 = time.monotonic()
         ns.start("worker", "worker", python=("-m", "cProfile", "-o", str(prof)))
         parts = ns.settings.kafka.partitions
-        while _facts_sent(ns.settings.kafka.bootstrap, names.facts, parts) < len(valid):
+        boot = ns.settings.kafka.bootstrap
+        while _committed(boot, names.events, names.app_id, parts) < len(valid):
             ns.check_alive()
             time.sleep(0.5)
         wall = time.monotonic() - t0

@@ -37,7 +37,7 @@ def _in_memory(pairs: list[tuple[bytes, bytes]], settings: Settings) -> dict[str
     """Decode, fold, fact emission and sink insert, each alone."""
     values = [v for _, v in pairs]
     decode_s, events = stages.decode_validate(values)
-    fold_s, table = stages.fold(events)
+    fold_s, _table = stages.fold(events)
     emit_s, facts = stages.emit_facts(events)
     rows_s, fact_rows = stages.sink_rows(facts)
     ns = open_namespace(settings, "sink", RESULTS / "logs")
@@ -49,10 +49,10 @@ def _in_memory(pairs: list[tuple[bytes, bytes]], settings: Settings) -> dict[str
         close_namespace(ns)
     return {
         "events": events,
-        "pathways": len(table),
+        "pathways": len({e.pathway_id for e in events}),
         "rows": [
             stage_row("decode + validate (streams.decode)", len(values), decode_s),
-            stage_row("fold into per-pathway state (agent's table use)", len(events), fold_s),
+            stage_row("fold: streams.processor (facts, alerts, table)", len(events), fold_s),
             stage_row("fact emission: fact() + JSON", len(events), emit_s),
             stage_row("sink: parse fact + map to row", len(facts), rows_s),
             stage_row(

@@ -6,12 +6,17 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from consumers import rows
 from consumers.clickhouse import ClickHouseWriter
 from schemas.envelope import Envelope
 from schemas.facts import PathwayFact
 from schemas.tables import PATHWAY_FACTS
+from streams.batch import key_partition
 from streams.decode import Coordinates, decode
+from streams.processor import BATCH_MAX, Processor
+from streams.ruleset import load as load_rules
 from streams.state import PathwayState
 
 
@@ -28,17 +33,26 @@ def decode_validate(values: list[bytes]) -> tuple[float, list[Envelope]]:
     return time.perf_counter() - start, out
 
 
-def fold(events: list[Envelope]) -> tuple[float, dict[str, Any]]:
-    """Seconds to fold every event the way the agent does (state read from and written back
-    to a table of JSON-ready dicts); the table."""
+def fold(events: list[Envelope], partitions: int = 4) -> tuple[float, dict[str, Any]]:
+    """Seconds for the worker's Processor over every event in the agent's batches: record,
+    timeline, fact and alert rules, sweeps, table values and their JSON (the changelog's
+    serialisation, orjson as in Faust), alerts and one fact per pathway per batch serialised;
+    the table (pathways and partition clocks)."""
     table: dict[str, Any] = {}
+    proc = Processor(table, load_rules())
+    parts = {pid: key_partition(pid, partitions) for pid in {e.pathway_id for e in events}}
     start = time.perf_counter()
-    for event in events:
-        pid = event.pathway_id
-        stored = table.get(pid)
-        state = PathwayState.from_dict(stored) if stored else PathwayState(pathway_id=pid)
-        if state.apply(event):
-            table[pid] = state.to_dict()
+    for i in range(0, len(events), BATCH_MAX):
+        proc.begin()
+        for event in events[i : i + BATCH_MAX]:
+            for alert in proc.on_event(event, parts[event.pathway_id]).alerts:
+                alert.model_dump_json()
+        flushed = proc.flush()
+        for _partition, key, value in flushed.writes:
+            orjson.dumps(value)
+            table[key] = value
+        for fact in flushed.facts:
+            fact.model_dump_json()
     return time.perf_counter() - start, table
 
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+from faust.streams import _current_event
+
 from pathwatch import metrics
 from schemas.deadletter import DeadLetter
+from schemas.envelope import Envelope
 from schemas.events.registry import event_type_of
 from schemas.progress import OVERALL
 from streams.app import (
@@ -25,7 +30,7 @@ from streams.app import (
 )
 from streams.decode import Coordinates, dead_letter_key, decode
 from streams.flow import wait_until_restored
-from streams.processor import Processor, overall
+from streams.processor import BATCH_MAX, Processor, overall
 from streams.ruleset import load
 
 logger = logging.getLogger(__name__)
@@ -33,49 +38,107 @@ logger = logging.getLogger(__name__)
 processor = Processor(pathway_table, load())
 
 
+# A batch waits at most this long for more events: the latency batching adds when it is quiet.
+BATCH_WITHIN_S = 0.05
+
+Send = tuple[Any, bytes | None, bytes]  # (topic, key, value)
+
+
+@contextmanager
+def _current(event: Any) -> Iterator[None]:
+    """Make `event` Faust's current event for a table write: the table sends the changelog
+    record to (and the RocksDB store files the key under) the current event's partition, which
+    inside a take_events batch would otherwise be the batch's last event."""
+    token = _current_event.set(weakref.ref(event))
+    try:
+        yield
+    finally:
+        _current_event.reset(token)
+
+
+def _decoded(event: Any, now: datetime, sends: list[Send]) -> Envelope | None:
+    """The event's envelope, or None after queueing its dead letter."""
+    msg = event.message
+    where = Coordinates(msg.topic, msg.partition, msg.offset)
+    result = decode(event.value, where, now=now)
+    if not isinstance(result, DeadLetter):
+        metrics.EVENTS_CONSUMED.labels("worker", event_type_of(type(result))).inc()
+        return result
+    metrics.DEAD_LETTERS.labels(result.reason.value).inc()
+    logger.warning(
+        "dead letter %s at %s/%d/%d",
+        result.reason.value,
+        where.topic,
+        where.partition,
+        where.offset,
+    )
+    processor.on_dead_letter(msg.partition)
+    sends.append((dead_letter_topic, dead_letter_key(event.key), result.model_dump_json().encode()))
+    return None
+
+
+def handle(events: Sequence[Any]) -> list[Send]:
+    """Fold a batch of events (in offset order) into the table; the messages it produces.
+
+    Synchronous, so no rebalance can interleave: every table write of the batch is made before
+    the agent awaits anything, each under an event of the key's own partition.
+    """
+    now = datetime.now(UTC)
+    sends: list[Send] = []
+    last: dict[int, Any] = {}  # events partition -> the batch's last event of it
+    processor.begin()
+    for event in events:
+        started = time.perf_counter()
+        last[event.message.partition] = event
+        envelope = _decoded(event, now, sends)
+        if envelope is None:
+            continue
+        out = processor.on_event(envelope, event.message.partition)
+        sends += [
+            (alerts_topic, a.alert_key.encode(), a.model_dump_json().encode()) for a in out.alerts
+        ]
+        metrics.PROCESSING_SECONDS.labels("worker").observe(time.perf_counter() - started)
+    flushed = processor.flush()
+    for partition, key, value in flushed.writes:
+        with _current(last[partition]):
+            pathway_table[key] = value
+    sends += [
+        (facts_topic, f.pathway_id.encode(), f.model_dump_json().encode()) for f in flushed.facts
+    ]
+    return sends
+
+
 # concurrency=1: with more, Faust can commit past a message still in flight (faust#606).
 @app.agent(events_topic, name=names.pathway_agent, concurrency=1)
 async def pathway_fold(stream: Any) -> AsyncIterator[None]:
-    """Decode each event, fold it into its pathway's record, emit its fact and changed alerts."""
-    async for event in stream.events():
-        # Never fold into a table that a rebalance is still restoring (streams/flow.py).
+    """Decode each batch of events, fold it into the pathways' records, emit facts and alerts.
+
+    At least once: the batch's offsets are acked only when the next batch is asked for, after
+    its table writes and messages are queued; Faust flushes the producer before each commit.
+    """
+    async for events in stream.take_events(BATCH_MAX, within=BATCH_WITHIN_S):
+        # Never fold into a table that a rebalance is still restoring (streams/flow.py), and
+        # leave events of partitions moved to another worker to it (it reads them again from
+        # the committed offset); writing them here would put stray records on its changelog.
         await wait_until_restored(app)
-        msg = event.message
-        where = Coordinates(msg.topic, msg.partition, msg.offset)
-        started = time.perf_counter()
-        result = decode(event.value, where, now=datetime.now(UTC))
-        if isinstance(result, DeadLetter):
-            metrics.DEAD_LETTERS.labels(result.reason.value).inc()
-            logger.warning(
-                "dead letter %s at %s/%d/%d",
-                result.reason.value,
-                where.topic,
-                where.partition,
-                where.offset,
-            )
-            processor.on_dead_letter(msg.partition)
-            await dead_letter_topic.send(
-                key=dead_letter_key(event.key), value=result.model_dump_json().encode()
-            )
-            yield None
-            continue
-        metrics.EVENTS_CONSUMED.labels("worker", event_type_of(type(result))).inc()
-        out = processor.on_event(result, msg.partition)
-        metrics.PROCESSING_SECONDS.labels("worker").observe(time.perf_counter() - started)
-        for fact in out.facts:
-            await facts_topic.send(
-                key=fact.pathway_id.encode(), value=fact.model_dump_json().encode()
-            )
-        for alert in out.alerts:
-            await alerts_topic.send(
-                key=alert.alert_key.encode(), value=alert.model_dump_json().encode()
-            )
+        owned = _owned()
+        mine = [e for e in events if e.message.partition in owned]
+        if len(mine) < len(events):
+            logger.info("left %d events of partitions no longer ours", len(events) - len(mine))
+        for topic, key, value in handle(mine):
+            await topic.send(key=key, value=value)
         yield None
 
 
 @app.on_partitions_revoked.connect
 async def _forget_pending(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
     # Another worker may move the revoked partitions' clocks on; rebuild heaps when they return.
+    processor.forget()
+
+
+@app.on_partitions_assigned.connect
+async def _forget_cached(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+    # The table of newly assigned partitions is what their changelog restores, not our cache.
     processor.forget()
 
 
