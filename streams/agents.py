@@ -121,8 +121,7 @@ async def pathway_fold(stream: Any) -> AsyncIterator[None]:
         # leave events of partitions moved to another worker to it (it reads them again from
         # the committed offset); writing them here would put stray records on its changelog.
         await wait_until_restored(app)
-        owned = _owned()
-        mine = [e for e in events if e.message.partition in owned]
+        mine = _still_ours(events)
         if len(mine) < len(events):
             logger.info("left %d events of partitions no longer ours", len(events) - len(mine))
         for topic, key, value in handle(mine):
@@ -140,6 +139,18 @@ async def _forget_pending(sender: Any, /, *args: Any, signal: Any, **kwargs: Any
 async def _forget_cached(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
     # The table of newly assigned partitions is what their changelog restores, not our cache.
     processor.forget()
+
+
+def _still_ours(events: Sequence[Any]) -> list[Any]:
+    """The events to fold: those fetched in the current generation, and older ones only while
+    their partition is still assigned to this worker."""
+    generation = app.consumer_generation_id
+    if all(e.message.generation_id == generation for e in events):
+        return list(events)
+    owned = _owned()
+    return [
+        e for e in events if e.message.generation_id == generation or e.message.partition in owned
+    ]
 
 
 def _owned() -> set[int]:

@@ -11,6 +11,8 @@ from types import SimpleNamespace
 from typing import Any
 from unittest.mock import patch
 
+import pytest
+
 from streams.agents import handle, pathway_fold
 from streams.app import app, events_topic, facts_topic, pathway_table
 from streams.processor import CLOCK_PREFIX
@@ -73,3 +75,26 @@ def test_batch_writes_each_key_to_its_own_partition_once() -> None:
     assert sorted((f["pathway_id"], f["events_applied"]) for f in facts) == sorted(
         (pid, 2) for _p, pid in pathways
     )
+
+
+def test_events_of_an_older_generation_are_folded_only_where_the_partition_is_still_ours(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from types import SimpleNamespace
+
+    from streams import agents
+
+    def ev(partition: int, generation: int) -> SimpleNamespace:
+        return SimpleNamespace(
+            message=SimpleNamespace(partition=partition, generation_id=generation)
+        )
+
+    from streams.app import app
+
+    monkeypatch.setattr(app, "consumer_generation_id", 7)
+    monkeypatch.setattr(agents, "_owned", lambda: {0, 2})
+    current = [ev(1, 7), ev(3, 7)]
+    assert agents._still_ours(current) == current  # fetched after the rebalance: all kept
+    old_kept, old_moved = ev(2, 6), ev(3, 6)
+    batch = [ev(1, 7), old_kept, old_moved]
+    assert agents._still_ours(batch) == [batch[0], old_kept]
