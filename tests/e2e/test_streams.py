@@ -9,6 +9,8 @@ import pytest
 
 from consumers.clickhouse import connect
 from producers.simulator import Rates
+from producers.simulator.faults import Message
+from schemas.facts import PathwayFact
 from schemas.topics import Names
 from streams.batch import partition_clocks
 from tests.e2e.conftest import Pipeline
@@ -86,14 +88,16 @@ def test_simulated_runs_give_the_batch_facts_alerts_and_watermarks(pipeline: Pip
     wait_for(lambda: marks() == want, 60, "watermarks per partition and overall", pipe)
 
 
-def test_worker_restart_recovers_state_from_the_changelog(pipeline: Pipeline) -> None:
-    pipe = pipeline
+def _restart_halfway(
+    pipe: Pipeline, messages: list[Message], *, wipe: bool, wait_ready: bool
+) -> dict[str, PathwayFact]:
+    """Send half, check it, restart the worker (optionally without its RocksDB files), send the
+    rest (after it is ready, or at once), and check everything against the batch reference."""
     pipe.cli("migrate")
     pipe.cli("topics")
     _worker(pipe, "w1")
     pipe.start("sinks", "sink", "all")
     _ready(pipe, "w1", 1)
-    messages = simulated_messages("trial", 11, 20, FAULTS)
     half = len(messages) // 2
     produce(pipe, messages[:half])
     events, partition_of = read_events(pipe, half)
@@ -101,50 +105,39 @@ def test_worker_restart_recovers_state_from_the_changelog(pipeline: Pipeline) ->
 
     before = pipe.log_text("w1").count("Worker ready")
     assert pipe.stop("w1") == 0
-    # Without its local RocksDB files the worker can only get its state from the changelog.
-    shutil.rmtree(_datadir(pipe, "w1"))
+    if wipe:  # without its local files the worker can only get its state from the changelog
+        shutil.rmtree(_datadir(pipe, "w1"))
     _worker(pipe, "w1")
-    _ready(pipe, "w1", before + 1)  # the log is appended to: wait for the new process
+    if wait_ready:
+        _ready(pipe, "w1", before + 1)  # the log is appended to: wait for the new process
     produce(pipe, messages[half:])
+    if not wait_ready:
+        assert pipe.log_text("w1").count("Worker ready") == before, "worker was ready too soon"
     events, partition_of = read_events(pipe, len(messages))
     facts, _views = assert_matches_batch(pipe, events, partition_of)
+    _ready(pipe, "w1", before + 1)
+    assert "Traceback" not in pipe.log_text("w1")
+    return facts
+
+
+def test_worker_restart_recovers_state_from_the_changelog(pipeline: Pipeline) -> None:
+    messages = simulated_messages("trial", 11, 20, FAULTS)
+    facts = _restart_halfway(pipeline, messages, wipe=True, wait_ready=True)
     # Pathways that got events on both sides of the restart kept the first half.
     assert any(f.events_applied > 20 for f in facts.values())
-    assert "Traceback" not in pipe.log_text("w1")
 
 
 @pytest.mark.parametrize("wipe", [True, False], ids=["store-wiped", "store-kept"])
 def test_worker_restart_while_events_arrive(pipeline: Pipeline, wipe: bool) -> None:
     """Events sent while the restarted worker joins, restores its table and seeks are all folded.
 
-    Before streams/flow.py, the first events of each partition fetched during Faust's
-    post-recovery seek were dropped in 4 of 5 such runs.
+    The whole second half is on the topic before the worker has rejoined, so its first fetches
+    race the recovery and the seek. Before streams/flow.py, the first events of each partition
+    fetched during Faust's post-recovery seek were dropped in 4 of 5 such runs.
     """
-    pipe = pipeline
-    pipe.cli("migrate")
-    pipe.cli("topics")
-    _worker(pipe, "w1")
-    pipe.start("sinks", "sink", "all")
-    _ready(pipe, "w1", 1)
-    messages = simulated_messages("national", 17, 60, FAULTS)
-    half = len(messages) // 2
-    produce(pipe, messages[:half])
-    events, partition_of = read_events(pipe, half)
-    assert_matches_batch(pipe, events, partition_of)
-
-    before = pipe.log_text("w1").count("Worker ready")
-    assert pipe.stop("w1") == 0
-    if wipe:
-        shutil.rmtree(_datadir(pipe, "w1"))
-    _worker(pipe, "w1")
-    # No waiting for "Worker ready": the whole second half is on the topic before the worker
-    # has joined the group, so its first fetches race the recovery and the seek.
-    produce(pipe, messages[half:])
-    assert pipe.log_text("w1").count("Worker ready") == before, "worker was ready too soon"
-    events, partition_of = read_events(pipe, len(messages))
-    assert_matches_batch(pipe, events, partition_of)
-    _ready(pipe, "w1", before + 1)
-    assert "Traceback" not in pipe.log_text("w1")
+    _restart_halfway(
+        pipeline, simulated_messages("national", 17, 60, FAULTS), wipe=wipe, wait_ready=False
+    )
 
 
 def test_two_workers_share_partitions_through_a_rebalance(pipeline: Pipeline) -> None:
