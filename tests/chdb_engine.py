@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from chdb import session as chs
+
+from pathwatch import PROJECT_ROOT
+from pathwatch import migrate as mig
+
+MIGRATIONS = PROJECT_ROOT / "deploy" / "clickhouse" / "migrations"
 
 
 class ChdbEngine:
@@ -24,3 +31,14 @@ class ChdbEngine:
     def close(self) -> None:
         """Release the session."""
         self.session.close()
+
+
+@contextmanager
+def migrated(db: str) -> Iterator[ChdbEngine]:
+    """A chDB session with the project's migrations applied to `db`; closed afterwards."""
+    engine = ChdbEngine()
+    try:
+        mig.apply(engine.execute, db, mig.load(MIGRATIONS))
+        yield engine
+    finally:
+        engine.close()

@@ -4,19 +4,13 @@
 from __future__ import annotations
 
 from bench import dashboard
-from pathwatch import PROJECT_ROOT
-from pathwatch import migrate as mig
 from schemas.reference import municipalities
-from tests.chdb_engine import ChdbEngine
-
-MIGRATIONS = PROJECT_ROOT / "deploy" / "clickhouse" / "migrations"
+from tests.chdb_engine import migrated
 
 
 def test_generated_facts_collapse_to_one_row_per_pathway_and_fill_every_panel() -> None:
-    engine = ChdbEngine()
-    try:
-        db = "bench_dash"
-        mig.apply(engine.execute, db, mig.load(MIGRATIONS))
+    db = "bench_dash"
+    with migrated(db) as engine:
         inserted = dashboard.load(engine.execute, db, pathways=2000, batch=700)
         assert inserted == 2200  # a tenth of the pathways carry an older version too
         rows, unique = engine.execute(
@@ -43,8 +37,6 @@ def test_generated_facts_collapse_to_one_row_per_pathway_and_fill_every_panel() 
         )[0]
         for name, sql in dashboard.queries(db, region, muni).items():
             assert engine.execute(sql), f"panel query returned nothing: {name}"
-    finally:
-        engine.close()
 
 
 def test_columns_are_read_from_the_generated_select() -> None:

@@ -6,19 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from consumers.rows import Row
-from pathwatch import PROJECT_ROOT
-from pathwatch import migrate as mig
-from tests.chdb_engine import ChdbEngine
+from tests.chdb_engine import migrated
 from tests.consumers import tables_contract as contract
-
-MIGRATIONS = PROJECT_ROOT / "deploy" / "clickhouse" / "migrations"
 
 
 def test_tables_and_views_on_current_clickhouse() -> None:
-    engine = ChdbEngine()
-    try:
-        db = "pw_tables"
-        mig.apply(engine.execute, db, mig.load(MIGRATIONS))
+    db = "pw_tables"
+    with migrated(db) as engine:
 
         def insert(table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
             values = ", ".join(
@@ -28,5 +22,3 @@ def test_tables_and_views_on_current_clickhouse() -> None:
 
         contract.load(insert)
         contract.check(engine.execute, db)
-    finally:
-        engine.close()

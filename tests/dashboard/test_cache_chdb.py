@@ -10,20 +10,14 @@ from typing import Any
 
 from consumers.rows import FACT_COLUMNS, fact_row
 from dashboard import cache
-from pathwatch import PROJECT_ROOT
-from pathwatch import migrate as mig
-from tests.chdb_engine import ChdbEngine
+from tests.chdb_engine import migrated
 from tests.consumers.tables_contract import sql_literal
 from tests.dashboard import factories
 
-MIGRATIONS = PROJECT_ROOT / "deploy" / "clickhouse" / "migrations"
-
 
 def test_signature_changes_with_every_insert_on_current_clickhouse() -> None:
-    engine = ChdbEngine()
-    try:
-        db = "pw_sig"
-        mig.apply(engine.execute, db, mig.load(MIGRATIONS))
+    db = "pw_sig"
+    with migrated(db) as engine:
         empty = cache.signature(engine.execute, db)
         assert cache.signature(engine.execute, db) == empty
         facts = factories.population()[:3]
@@ -39,8 +33,6 @@ def test_signature_changes_with_every_insert_on_current_clickhouse() -> None:
             seen.add(sig)
         other = cache.signature(engine.execute, "pw_sig_other")
         assert other != sig
-    finally:
-        engine.close()
 
 
 class _Data:

@@ -6,20 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from consumers.rows import ALERT_COLUMNS, FACT_COLUMNS, alert_row, fact_row
-from pathwatch import PROJECT_ROOT
-from pathwatch import migrate as mig
-from tests.chdb_engine import ChdbEngine
+from tests.chdb_engine import migrated
 from tests.consumers.tables_contract import sql_literal
 from tests.dashboard import panels_contract as contract
 
-MIGRATIONS = PROJECT_ROOT / "deploy" / "clickhouse" / "migrations"
-
 
 def test_panels_on_current_clickhouse() -> None:
-    engine = ChdbEngine()
-    try:
-        db = "pw_dash"
-        mig.apply(engine.execute, db, mig.load(MIGRATIONS))
+    db = "pw_dash"
+    with migrated(db) as engine:
         now = datetime.now(UTC)
         for table, columns, rows in (
             ("pathway_facts", FACT_COLUMNS, [fact_row(f, now) for f in contract.facts()]),
@@ -28,5 +22,3 @@ def test_panels_on_current_clickhouse() -> None:
             values = ", ".join("(" + ", ".join(sql_literal(v) for v in r) + ")" for r in rows)
             engine.execute(f"INSERT INTO {db}.{table} ({', '.join(columns)}) VALUES {values}")
         contract.check(engine.execute, db)
-    finally:
-        engine.close()
