@@ -12,11 +12,20 @@
 2. Events can reach the agent while a rebalance is still restoring the table (Faust resumes
    the flow to read the changelogs). `wait_until_restored` holds the agent until Faust reports
    the rebalance over, so every event is folded into its pathway's fully restored record.
+   It does not hold a batch taken before the revoke has finished: Faust's
+   `_on_partitions_revoked` waits (`Consumer.wait_empty`, no time limit) until every event an
+   agent has started is acked, and the agent acks its batch only when it asks for the next one,
+   so holding it there deadlocks the rebalance (seen in
+   `tests/e2e/test_streams.py::test_two_workers_share_partitions_through_a_rebalance`: w2 stuck
+   in "wait_empty: Waiting for tasks" while its agent waited for the rebalance to end). In the
+   revoke phase nothing has been restored yet, the assignment is still the old one, and the
+   table is whole: the batch is folded, as Faust's wait_empty expects.
 """
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import faust
 from mode.utils.queues import FlowControlEvent
@@ -34,16 +43,32 @@ class KeepQueuesWhenFlowing(FlowControlEvent):
         super().resume()
 
 
+# app -> the app's rebalancing_count when its last revoke finished (on_partitions_revoked is
+# signalled after Faust's wait_empty).
+_REVOKED: dict[int, int] = {}
+
+
 def install(app: faust.App) -> None:
     """Give the app the flow control above; call before any stream or table exists."""
     flow = KeepQueuesWhenFlowing(loop=app.loop)
     # faust caches app.flow_control on first use; setting it first makes ours the one used.
     app.__dict__["flow_control"] = flow
 
+    @app.on_partitions_revoked.connect
+    async def _revoked(sender: Any, /, *args: Any, signal: Any, **kwargs: Any) -> None:
+        revoke_finished(app)
+
+
+def revoke_finished(app: Any) -> None:
+    """Note that the current rebalance's revoke (and Faust's wait_empty) is over."""
+    _REVOKED[id(app)] = app.rebalancing_count
+
 
 async def wait_until_restored(app: faust.App) -> None:
-    """Return once no rebalance (revoke, assign, table recovery, seek) is in progress."""
+    """Return once no rebalance is restoring the table, or at once while it is still revoking."""
     # app.rebalancing is set when partitions are revoked and cleared at the very end of
     # Faust's on_recovery_completed, after the table is restored and the streams are seeked.
     while app.rebalancing:
+        if _REVOKED.get(id(app), 0) < app.rebalancing_count:
+            return  # still revoking: Faust's wait_empty is waiting for this batch (see above)
         await asyncio.sleep(POLL_S)

@@ -12,15 +12,15 @@ from kafka import KafkaConsumer, TopicPartition
 
 from producers.simulator import Rates
 from schemas.topics import Names
-from streams.processor import CLOCK_PREFIX
+from streams.processor import CLOCK_PREFIX, DUE_PREFIX
 from tests.e2e.conftest import Pipeline
 from tests.e2e.streams_check import produce, read_events, simulated_messages, wait_for
 
 pytestmark = pytest.mark.e2e
 
 
-def _changelog(pipe: Pipeline) -> list[tuple[int, str, dict[str, Any]]]:
-    """Every record of the pathway table's changelog: (partition, key, value)."""
+def _changelog(pipe: Pipeline) -> list[tuple[int, str, Any]]:
+    """Every record of the pathway table's changelog: (partition, key, value; None = deleted)."""
     names = Names(pipe.settings.kafka.namespace)
     topic = f"{names.app_id}-{names.pathway_table}-changelog"
     consumer = KafkaConsumer(bootstrap_servers=pipe.settings.kafka.bootstrap, group_id=None)
@@ -31,10 +31,17 @@ def _changelog(pipe: Pipeline) -> list[tuple[int, str, dict[str, Any]]]:
         ends = consumer.end_offsets(parts)
         consumer.assign(parts)
         consumer.seek_to_beginning(*parts)
-        out: list[tuple[int, str, dict[str, Any]]] = []
+        out: list[tuple[int, str, Any]] = []
         while any(consumer.position(tp) < ends[tp] for tp in parts):
             for tp, records in consumer.poll(timeout_ms=2000).items():
-                out += [(tp.partition, json.loads(r.key), json.loads(r.value)) for r in records]
+                out += [
+                    (
+                        tp.partition,
+                        json.loads(r.key),
+                        None if r.value is None else json.loads(r.value),
+                    )
+                    for r in records
+                ]
         return out
     finally:
         consumer.close()
@@ -55,17 +62,22 @@ def test_batched_table_writes_land_in_each_keys_own_changelog_partition(
 
     def complete() -> bool:
         latest = {key: value for _p, key, value in _changelog(pipe)}
-        return all(len(latest.get(pid, {}).get("items", [])) == n for pid, n in applied.items())
+        return all(len((latest.get(pid) or {}).get("items", [])) == n for pid, n in applied.items())
 
     wait_for(complete, 180, "every pathway's full record in the changelog", pipe)
     records = _changelog(pipe)
     for partition, key, value in records:
         if key.startswith(CLOCK_PREFIX):
             assert partition == int(key[len(CLOCK_PREFIX) :]), key
+        elif key.startswith(DUE_PREFIX):  # a pathway's next alert change (deleted: None)
+            pid = key[len(DUE_PREFIX) :]
+            assert partition == partition_of[pid], key
+            assert value is None or value[0] == partition, key
         else:
             assert partition == partition_of[key] == value["partition"], key
     clocks = {k: v for _p, k, v in records if k.startswith(CLOCK_PREFIX)}
     assert sum(int(v["applied"]) for v in clocks.values()) == len(events)  # latest per key
     # Batched: fewer writes than events (one per touched key per batch, not one per event).
-    assert sum(1 for _p, k, _v in records if not k.startswith(CLOCK_PREFIX)) < len(events)
+    pathway_writes = sum(1 for _p, k, _v in records if not k.startswith((CLOCK_PREFIX, DUE_PREFIX)))
+    assert pathway_writes < len(events)
     assert "Traceback" not in pipe.log_text("w1")

@@ -55,7 +55,8 @@ def test_install_makes_it_the_apps_flow_control() -> None:
 
 
 def test_wait_until_restored_holds_while_rebalancing() -> None:
-    app = SimpleNamespace(rebalancing=True)
+    app = SimpleNamespace(rebalancing=True, rebalancing_count=1)
+    flow.revoke_finished(app)  # the revoke is over: the table is being restored
     order: list[str] = []
 
     async def rebalance_ends() -> None:
@@ -72,3 +73,25 @@ def test_wait_until_restored_holds_while_rebalancing() -> None:
 
     asyncio.run(both())
     assert order == ["rebalance over", "event folded"]
+
+
+def test_wait_until_restored_lets_a_batch_through_while_the_revoke_waits_for_it() -> None:
+    """Faust's revoke waits (wait_empty) for the batch the agent holds: holding it deadlocks."""
+    app = SimpleNamespace(rebalancing=True, rebalancing_count=3)
+    order: list[str] = []
+
+    async def revoke() -> None:  # Faust's _on_partitions_revoked: wait_empty, then the signal
+        while "event folded" not in order:
+            await asyncio.sleep(0.01)
+        flow.revoke_finished(app)
+        order.append("revoke over")
+
+    async def agent() -> None:
+        await flow.wait_until_restored(cast(Any, app))
+        order.append("event folded")
+
+    async def both() -> None:
+        await asyncio.wait_for(asyncio.gather(agent(), revoke()), timeout=5)
+
+    asyncio.run(both())
+    assert order == ["event folded", "revoke over"]
