@@ -183,17 +183,12 @@ def run_sink(settings: Settings, name: str, stop: threading.Event) -> int:
         max_seconds=settings.sink.batch_max_seconds,
     )
     dead_letters = DeadLetterSender(settings, names.dead_letters, name)
-    # No rebalance listener, on purpose. With a listener, kafka-python 3.0 (3.0.12) marks every
-    # owned partition "pending revocation" before a rejoin and unmarks it only when the rejoin
-    # completes; a rejoin the group leader starts after a metadata change (every fresh sink
-    # does one: its first join precedes the topic's metadata) is abandoned when poll()'s
-    # timeout expires during it, because the leader's own assignment clears the reason to
-    # rejoin. The partitions then stayed unfetchable, with lag, until a 20 s watchdog replaced
-    # the consumer (issue 14). Without a listener the previous assignment keeps fetching.
-    # At-least-once does not need one either: every polled row is in the buffer until it is
-    # written, and commit() (the positions) runs only after the write, so no commit ever passes
-    # a row that was not written. Rows of a partition lost in a rebalance are still written;
-    # the next owner re-reads them from the committed offset and the tables collapse the copies.
+    # No rebalance listener: with one, kafka-python 3.0.12 marks the owned partitions "pending
+    # revocation" before every rejoin, and a rejoin it abandons (see _finish_abandoned_rejoin)
+    # left them unfetchable. At-least-once does not need one: every polled row is in the buffer
+    # until it is written, and commit() (the positions) runs only after the write, so no commit
+    # passes a row that was not written. Rows of a partition lost in a rebalance are still
+    # written; the next owner re-reads them from the committed offset and the copies collapse.
     consumer.subscribe([topic])
     metrics.SINK_LAST_SUCCESS.labels(name).set(time.time())
     backoff = settings.sink.retry_initial_s
@@ -215,6 +210,7 @@ def run_sink(settings: Settings, name: str, stop: threading.Event) -> int:
                 logger.warning("%s: poll failed (%s); retrying", name, exc)
                 stop.wait(1.0)
                 continue
+            _finish_abandoned_rejoin(consumer, name)
             now = datetime.now(UTC)
             for records in polled.values():
                 for record in records:
@@ -264,6 +260,23 @@ def run_sink(settings: Settings, name: str, stop: threading.Event) -> int:
         consumer.close(autocommit=False)
         logger.info("sink %s stopped after %d rows", name, sink.rows_written)
     return sink.rows_written
+
+
+def _finish_abandoned_rejoin(consumer: KafkaConsumer, name: str) -> None:
+    """Make kafka-python finish a rejoin that poll()'s timeout abandoned (3.0.12).
+
+    A rejoin the group leader starts because the topic metadata changed is not driven by the
+    coordinator's `rejoin_needed` flag, and the leader's own assignment ends the metadata
+    mismatch while JoinGroup/SyncGroup are in flight. If poll()'s timeout expires then, the next
+    poll sees no reason to rejoin and never applies the new generation: the member stays
+    REBALANCING, so every commit fails with RebalanceInProgressError, and with a listener its
+    partitions also stay "pending revocation" and unfetchable (issue 14: the 20-25 s sink
+    stalls). Asking for a rejoin makes the next poll complete it.
+    """
+    coordinator: Any = consumer._coordinator  # no public API exposes the join state
+    if coordinator.rejoining and not coordinator.need_rejoin():
+        logger.info("%s: a rejoin was left unfinished by kafka-python; completing it", name)
+        coordinator.request_rejoin()
 
 
 def _commit(consumer: KafkaConsumer, name: str) -> bool:
