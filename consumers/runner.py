@@ -19,13 +19,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kafka import KafkaConsumer
-from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from kafka.errors import KafkaError
 from pydantic import ValidationError
 
 from consumers import rows
 from consumers.batching import BatchingSink
 from consumers.clickhouse import ClickHouseWriter, DestinationUnavailable, connect
+from consumers.deadletters import DeadLetterSender
 from pathwatch import metrics
 from pathwatch.settings import Settings
 from schemas import tables
@@ -37,8 +37,6 @@ from schemas.topics import Names
 from streams.decode import Coordinates, decode
 
 logger = logging.getLogger(__name__)
-
-STALL_SECONDS = 20
 
 # (record, written_at) -> (row or None to skip, the instant end-to-end latency is measured from)
 ToRow = Callable[[Any, datetime], tuple[rows.Row | None, datetime]]
@@ -134,46 +132,6 @@ SINKS: dict[str, SinkSpec] = {
 }
 
 
-class _DropOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]  # untyped base class
-    """On revoke, forget the buffer; the main loop then rewinds to the committed offsets.
-
-    kafka-python runs this callback on its IO thread, where committing (a blocking call) is
-    not allowed. Dropping uncommitted rows is safe: whoever owns a partition next reads it
-    again from the committed offset, and the tables collapse anything written twice.
-    """
-
-    def __init__(self, name: str, sink: BatchingSink) -> None:
-        self.name = name
-        self.sink = sink
-        self.rewind = False
-
-    def on_partitions_revoked(self, revoked: Any) -> None:
-        if self.sink.buffer:
-            logger.info(
-                "%s: revoked; %d uncommitted rows dropped", self.name, len(self.sink.buffer)
-            )
-            self.sink.buffer.clear()
-            self.sink.oldest = None
-            self.rewind = True
-
-    def on_partitions_assigned(self, assigned: Any) -> None:
-        # Start every assignment at explicit committed offsets (the main loop seeks): after a
-        # quick rebalance kafka-python 3.0 could otherwise start a partition at the wrong place.
-        logger.info("sink %s assigned %d partitions", self.name, len(assigned))
-        self.rewind = True
-
-
-def _rewind(consumer: KafkaConsumer) -> None:
-    """Seek every assigned partition back to its committed offset (or the beginning)."""
-    assigned = list(consumer.assignment())
-    # Numeric offsets only: seek_to_beginning() resets asynchronously and can race a rebalance.
-    # Without a timeout, committed() waits forever when the coordinator does not answer.
-    beginnings = consumer.beginning_offsets(assigned) if assigned else {}
-    for tp in assigned:
-        committed = consumer.committed(tp, timeout_ms=5000)
-        consumer.seek(tp, beginnings[tp] if committed is None else committed)
-
-
 class _MeteredWriter:
     """ClickHouseWriter plus batch-size, row and last-success metrics."""
 
@@ -198,29 +156,8 @@ class _MeteredWriter:
         self.latencies.clear()
 
 
-class _Stalled(Exception):
-    """The consumer has lag but fetches nothing: replace it (its rows were not committed)."""
-
-    def __init__(self, rows_written: int) -> None:
-        super().__init__(rows_written)
-        self.rows_written = rows_written
-
-
 def run_sink(settings: Settings, name: str, stop: threading.Event) -> int:
     """Run sink `name` until `stop` is set; flush and commit before returning rows written."""
-    total = 0
-    while True:
-        try:
-            return total + _run_consumer(settings, name, stop)
-        except _Stalled as exc:
-            # kafka-python 3.0 can leave a consumer fetching nothing after a quick rebalance;
-            # a fresh consumer resumes from the committed offsets.
-            total += exc.rows_written
-            logger.warning("%s: consumer stalled; starting a new one", name)
-
-
-def _run_consumer(settings: Settings, name: str, stop: threading.Event) -> int:
-    """One consumer's life: until `stop` (returns rows written) or a stall (raises _Stalled)."""
     spec = SINKS[name]
     names = Names(settings.kafka.namespace)
     topic = spec.topic(names)
@@ -245,18 +182,26 @@ def _run_consumer(settings: Settings, name: str, stop: threading.Event) -> int:
         max_rows=settings.sink.batch_max_rows,
         max_seconds=settings.sink.batch_max_seconds,
     )
-    listener = _DropOnRevoke(name, sink)
-    consumer.subscribe([topic], listener=listener)
+    dead_letters = DeadLetterSender(settings, names.dead_letters, name)
+    # No rebalance listener: with one, kafka-python 3.0.12 marks the owned partitions "pending
+    # revocation" before every rejoin, and a rejoin it abandons (see _finish_abandoned_rejoin)
+    # left them unfetchable. At-least-once does not need one: every polled row is in the buffer
+    # until it is written, and commit() (the positions) runs only after the write, so no commit
+    # passes a row that was not written. Rows of a partition lost in a rebalance are still
+    # written; the next owner re-reads them from the committed offset and the copies collapse.
+    consumer.subscribe([topic])
     metrics.SINK_LAST_SUCCESS.labels(name).set(time.time())
     backoff = settings.sink.retry_initial_s
     paused = False
+    uncommitted = False  # written rows whose offsets a commit refused (e.g. mid-rebalance)
     next_lag = 0.0
-    last_records = time.monotonic()
-    stalled_out = False
     logger.info("sink %s consuming %s into %s", name, topic, spec.table)
     try:
         while not stop.is_set():
             started = time.perf_counter()
+            if paused:
+                # Partitions assigned during an outage must wait as well.
+                consumer.pause(*consumer.assignment())
             try:
                 polled = consumer.poll(timeout_ms=200)
             except KafkaError as exc:
@@ -265,50 +210,28 @@ def _run_consumer(settings: Settings, name: str, stop: threading.Event) -> int:
                 logger.warning("%s: poll failed (%s); retrying", name, exc)
                 stop.wait(1.0)
                 continue
+            _finish_abandoned_rejoin(consumer, name)
             now = datetime.now(UTC)
-            if listener.rewind:
-                # Rows polled after a revoke may sit past what was dropped: read them again.
-                sink.buffer.clear()
-                sink.oldest = None
-                latencies.clear()
-                try:
-                    _rewind(consumer)
-                    listener.rewind = False
-                except KafkaError as exc:  # still rebalancing: try again after the next poll
-                    logger.info("%s: rewind deferred (%s)", name, type(exc).__name__)
-                continue
             for records in polled.values():
                 for record in records:
-                    _add(spec, sink, record, now, latencies)
-            if polled:
-                last_records = time.monotonic()
-                if not sink.buffer and not paused:
-                    # Every record so far was skipped (the raw sink skips dead letters): commit
-                    # past them, or the group would show lag for ever (issue 7).
-                    try:
-                        sink.commit()
-                    except KafkaError as exc:
-                        logger.warning("%s: commit failed (%s); rewinding", name, exc)
-                        listener.rewind = True
-                        continue
+                    _add(spec, sink, record, now, latencies, dead_letters)
+            if (polled or uncommitted) and not sink.buffer and not paused:
+                # Every record so far was skipped (the raw sink skips the worker's dead letters)
+                # or a commit after a write was refused: commit now, or the group would show lag
+                # for ever (issue 7).
+                uncommitted = not _commit(consumer, name)
             if time.monotonic() >= next_lag:
-                lag = _report_lag(consumer, name)
+                _report_lag(consumer, name)
                 next_lag = time.monotonic() + 5
-                # Watchdog: lag waiting but no records for a while means a stuck consumer.
-                stalled = time.monotonic() - last_records > STALL_SECONDS
-                if (lag is None or lag > 0) and not paused and stalled:
-                    logger.warning("%s: lag %s, no records for %ds", name, lag, STALL_SECONDS)
-                    stalled_out = True
-                    raise _Stalled(sink.rows_written)
             if not sink.due():
                 continue
             try:
                 sink.flush()
             except KafkaError as exc:
-                # Written but not committed (e.g. a rebalance was in progress): read again from
-                # the committed offsets; the replayed rows collapse in ClickHouse.
-                logger.warning("%s: commit failed (%s); rewinding", name, type(exc).__name__)
-                listener.rewind = True
+                # Written but not committed (e.g. a rebalance was in progress): commit again
+                # later; until then a restart replays these rows and they collapse.
+                logger.warning("%s: commit failed (%s); retrying", name, type(exc).__name__)
+                uncommitted = True
                 continue
             except DestinationUnavailable as exc:
                 # Keep the batch, stop fetching more, retry after a growing pause.
@@ -322,38 +245,64 @@ def _run_consumer(settings: Settings, name: str, stop: threading.Event) -> int:
                 stop.wait(backoff)
                 backoff = min(backoff * 2, settings.sink.retry_max_s)
                 continue
+            uncommitted = False
             metrics.PROCESSING_SECONDS.labels(f"sink-{name}").observe(time.perf_counter() - started)
             backoff = settings.sink.retry_initial_s
             if paused:
                 logger.info("%s: ClickHouse reachable again; catching up", name)
-                consumer.resume(*consumer.assignment())
+                consumer.resume(*consumer.paused())
                 paused = False
             if name == "alerts":
                 _refresh_open_alerts(client, settings)
     finally:
-        if not stalled_out:
-            _final_flush(sink, settings)
+        _final_flush(sink, settings, consumer, name)
+        dead_letters.close()
         consumer.close(autocommit=False)
         logger.info("sink %s stopped after %d rows", name, sink.rows_written)
     return sink.rows_written
 
 
+def _finish_abandoned_rejoin(consumer: KafkaConsumer, name: str) -> None:
+    """Make kafka-python finish a rejoin that poll()'s timeout abandoned (3.0.12).
+
+    A rejoin the group leader starts because the topic metadata changed is not driven by the
+    coordinator's `rejoin_needed` flag, and the leader's own assignment ends the metadata
+    mismatch while JoinGroup/SyncGroup are in flight. If poll()'s timeout expires then, the next
+    poll sees no reason to rejoin and never applies the new generation: the member stays
+    REBALANCING, so every commit fails with RebalanceInProgressError, and with a listener its
+    partitions also stay "pending revocation" and unfetchable (issue 14: the 20-25 s sink
+    stalls). Asking for a rejoin makes the next poll complete it.
+    """
+    coordinator: Any = consumer._coordinator  # no public API exposes the join state
+    if coordinator.rejoining and not coordinator.need_rejoin():
+        logger.info("%s: a rejoin was left unfinished by kafka-python; completing it", name)
+        coordinator.request_rejoin()
+
+
+def _commit(consumer: KafkaConsumer, name: str) -> bool:
+    """Commit the consumed positions; False (logged) when the group refused, e.g. mid-rebalance."""
+    try:
+        consumer.commit()
+    except KafkaError as exc:
+        logger.warning("%s: commit failed (%s); retrying", name, type(exc).__name__)
+        return False
+    return True
+
+
 def _add(
-    spec: SinkSpec, sink: BatchingSink, record: Any, now: datetime, latencies: list[datetime]
+    spec: SinkSpec,
+    sink: BatchingSink,
+    record: Any,
+    now: datetime,
+    latencies: list[datetime],
+    dead_letters: DeadLetterSender,
 ) -> None:
-    """Turn one record into a row; an invalid value is logged by coordinates and skipped."""
+    """Turn one record into a row; an unreadable one is dead-lettered (or the sink stops)."""
     try:
         row, since = spec.to_row(record, now)
     except (ValidationError, ValueError) as exc:
         metrics.SINK_SKIPPED.labels(spec.name).inc()
-        logger.error(
-            "%s: skipping invalid value at %s[%d]@%d: %s",
-            spec.name,
-            record.topic,
-            record.partition,
-            record.offset,
-            type(exc).__name__,
-        )
+        dead_letters.send(record, exc)
         return
     if row is not None:
         sink.add(row)
@@ -399,7 +348,9 @@ def _refresh_open_alerts(client: Any, settings: Settings) -> None:
         metrics.OPEN_ALERTS.labels(region or "unknown", rule).set(int(n))
 
 
-def _final_flush(sink: BatchingSink, settings: Settings) -> None:
+def _final_flush(
+    sink: BatchingSink, settings: Settings, consumer: KafkaConsumer, name: str
+) -> None:
     """Graceful shutdown: try for a while to write what is buffered, else leave it uncommitted."""
     deadline = time.monotonic() + settings.sink.retry_max_s
     while sink.buffer and time.monotonic() < deadline:
@@ -411,6 +362,9 @@ def _final_flush(sink: BatchingSink, settings: Settings) -> None:
             # Written, not committed: the next run replays these rows and they collapse.
             logger.warning("final commit failed (%s); rows will be replayed", type(exc).__name__)
             return
+    if not sink.buffer:
+        # Positions past skipped or dead-lettered records, or a commit refused earlier.
+        _commit(consumer, name)
 
 
 def run_sinks(settings: Settings, names: list[str], stop: threading.Event) -> dict[str, int]:

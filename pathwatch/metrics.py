@@ -74,7 +74,7 @@ SINK_FAILURES = Counter(
 )
 SINK_SKIPPED = Counter(
     "pathwatch_sink_skipped_total",
-    "Messages a sink could not turn into a row (invalid value); logged with coordinates.",
+    "Messages a sink could not turn into a row (invalid value); dead-lettered with coordinates.",
     ["sink"],
 )
 SINK_LAST_SUCCESS = Gauge(

@@ -27,6 +27,9 @@ class Reason(StrEnum):
     UNKNOWN_MUNICIPALITY = "unknown_municipality"  # valid shape, not one of the 98 (§2.2)
     TIMESTAMP_IN_FUTURE = "timestamp_in_future"
     TIMESTAMP_TOO_OLD = "timestamp_too_old"  # before the reference data start (2007, §2.3)
+    # A record on an internal topic (facts, alerts, progress, dead letters) that a sink cannot
+    # read: a worker/sink version mismatch or a foreign writer, never a source system's error.
+    INVALID_INTERNAL_RECORD = "invalid_internal_record"
 
 
 class DeadLetter(BaseModel):

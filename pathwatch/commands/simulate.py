@@ -36,7 +36,8 @@ def _option(*names: str, **kw: Any) -> Callable[[F], F]:
     "--start",
     type=click.DateTime(["%Y-%m-%d"]),
     default=None,
-    help="First entry date (accelerated: the scenario's; paced: 2 years ago).",
+    help="First entry date (accelerated: the scenario's; paced: 2 years ago; the paced clock "
+    "starts at the first event when that is later).",
 )
 @_option(
     "--out",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections import Counter
@@ -26,16 +27,24 @@ def paced(
 ) -> Iterator[Message]:
     """Release each message when the simulated clock reaches its delivery time.
 
-    The simulated clock runs `speed` simulated seconds per wall second from `start`, but never
-    ahead of the real clock: events are never from the future (decode dead-letters those).
+    The simulated clock runs `speed` simulated seconds per wall second from `start`, or from the
+    first message's delivery time when that is later, but never ahead of the real clock: events
+    are never from the future (decode dead-letters those).
     """
+    # Job centres register citizens on working days only: a start on a Saturday (or before the
+    # scenario's first entry) would otherwise spend the first simulated days sending nothing.
+    pending = iter(messages)
+    first = next(pending, None)
+    if first is None:
+        return
+    begin = max(start, first.deliver_at).timestamp()
     t0 = clock()
-    for msg in messages:
+    for msg in itertools.chain((first,), pending):
         while True:
             elapsed = clock() - t0
             if duration_s is not None and elapsed >= duration_s:
                 return
-            sim_now = min(start.timestamp() + elapsed * speed, now().timestamp())
+            sim_now = min(begin + elapsed * speed, now().timestamp())
             wait = msg.deliver_at.timestamp() - sim_now
             if wait <= 0:
                 break

@@ -261,6 +261,28 @@ def test_paced_mode_releases_messages_on_the_simulated_clock() -> None:
     assert wall[0] >= 3.0
 
 
+@pytest.mark.parametrize("day", range(7))
+def test_paced_mode_sends_from_the_first_simulated_day_whatever_the_weekday(day: int) -> None:
+    """Paced from a Saturday used to spend two simulated days sending nothing (issue 14 item 0)."""
+    from producers.simulator.output import paced
+
+    wall = [0.0]
+
+    def sleep(s: float) -> None:
+        wall[0] += s
+
+    start = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=day)  # Monday + day
+    msgs = stream(CONFIG, Options("national", 1, start=start), endless=True)
+    got = list(
+        paced(msgs, start, 86400.0, 2.0, clock=lambda: wall[0], sleep=sleep, now=lambda: NOW)
+    )
+    first = min(m.deliver_at for m in got) if got else None
+    assert got, f"nothing sent in two simulated days from a {start:%A}"
+    # The simulated clock starts at the first delivery: two days of messages from there, no more.
+    assert first is not None
+    assert all(m.deliver_at < first + timedelta(days=2, hours=1) for m in got)
+
+
 def test_national_company_shares_match_the_2016_benchmarks() -> None:
     from producers.simulator.calibrate import company_stock_shares
 

@@ -117,17 +117,22 @@ def sink_pairs(names: Names) -> list[tuple[str, str]]:
     ]
 
 
-def caught_up(pipe: Pipeline, sinks: bool = True) -> bool:
-    """The worker has committed every event, and (if `sinks`) every sink its whole topic."""
+def lags(pipe: Pipeline, sinks: bool = True) -> dict[str, int]:
+    """Per consumer group: end offsets minus committed offsets of its topic (0 = caught up)."""
     names = Names(pipe.settings.kafka.namespace)
     pairs = [(names.events, worker_group(names))]
     if sinks:
         pairs += sink_pairs(names)
+    out: dict[str, int] = {}
     for topic, group in pairs:
         done, end = offsets(pipe, topic, group)
-        if done < end:
-            return False
-    return True
+        out[group] = end - done
+    return out
+
+
+def caught_up(pipe: Pipeline, sinks: bool = True) -> bool:
+    """The worker has committed every event, and (if `sinks`) every sink its whole topic."""
+    return not any(lags(pipe, sinks).values())
 
 
 def wait_for(
@@ -136,8 +141,9 @@ def wait_for(
     predicate: Callable[[], bool],
     timeout: float,
     interval: float = 1.0,
+    state: Callable[[], str] | None = None,
 ) -> None:
-    """Poll `predicate` until true; on timeout fail with the tail of every process log."""
+    """Poll `predicate` until true; on timeout fail with `state()` and every process log's tail."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -147,7 +153,13 @@ def wait_for(
             pass
         time.sleep(interval)
     logs = "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in _logs(pipe))
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}\n{logs}")
+    where = ""
+    if state is not None:
+        try:
+            where = f" ({state()})"
+        except Exception as exc:  # the state is a diagnosis; never hide the timeout behind it
+            where = f" (state unavailable: {exc!r})"
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}{where}\n{logs}")
 
 
 def _logs(pipe: Pipeline) -> list[Path]:
@@ -163,7 +175,13 @@ def settle(pipe: Pipeline, timeout: float = 240) -> None:
         time.sleep(3)
         return caught_up(pipe)
 
-    wait_for(pipe, "worker and sinks caught up", twice, timeout, interval=2)
+    def lag_by_group() -> str:
+        behind = {group: lag for group, lag in lags(pipe).items() if lag}
+        return "lag by consumer group: " + (
+            ", ".join(f"{g} {n}" for g, n in sorted(behind.items())) or "none"
+        )
+
+    wait_for(pipe, "worker and sinks caught up", twice, timeout, interval=2, state=lag_by_group)
 
 
 def columns(pipe: Pipeline, table: str) -> list[str]:
