@@ -200,6 +200,7 @@ def run(
         diff = compare(want, facts, alerts)
         phases["compare_s"] = time.perf_counter() - t
     finally:
+        step(f"dropping {ns.name} (ClickHouse 18.16 may take minutes after a large run)")
         close_namespace(ns)
         shutil.rmtree(store, ignore_errors=True)
     killed = watch.killed
