@@ -73,7 +73,7 @@ def _decoded(event: Any, now: datetime, sends: list[Send]) -> Envelope | None:
         where.partition,
         where.offset,
     )
-    processor.on_dead_letter(msg.partition)
+    processor.on_dead_letter(msg.partition, msg.offset)
     sends.append((dead_letter_topic, dead_letter_key(event.key), result.model_dump_json().encode()))
     return None
 
@@ -94,7 +94,7 @@ def handle(events: Sequence[Any]) -> list[Send]:
         envelope = _decoded(event, now, sends)
         if envelope is None:
             continue
-        out = processor.on_event(envelope, event.message.partition)
+        out = processor.on_event(envelope, event.message.partition, event.message.offset)
         sends += [
             (alerts_topic, a.alert_key.encode(), a.model_dump_json().encode()) for a in out.alerts
         ]
@@ -102,7 +102,10 @@ def handle(events: Sequence[Any]) -> list[Send]:
     flushed = processor.flush()
     for partition, key, value in flushed.writes:
         with _current(last[partition]):
-            pathway_table[key] = value
+            if value is None:
+                del pathway_table[key]
+            else:
+                pathway_table[key] = value
     sends += [
         (facts_topic, f.pathway_id.encode(), f.model_dump_json().encode()) for f in flushed.facts
     ]

@@ -34,6 +34,9 @@ from streams.ruleset import RuleSet
 from streams.state import PathwayState
 
 CLOCK_PREFIX = "__clock__:"
+# Per pathway with a pending alert change: [partition, next due time, offset of the last sweep
+# that changed its alerts]; the sweep heaps are rebuilt from these alone (issue 14).
+DUE_PREFIX = "__due__:"
 # Events per batch the agent folds between begin() and flush(): one table write per touched
 # key and one fact per touched pathway per batch (issue 8).
 BATCH_MAX = 500
@@ -77,42 +80,90 @@ class Processor:
         self.table = table
         self.ruleset = ruleset
         self.cache = cache or StateCache()
+        self._indexed = False
         self._pending: dict[int, list[tuple[str, str]]] = {}
         # pathway -> the time of its next alert change last scheduled: older heap entries are
         # stale (nothing changes for them), so the sweep skips them without evaluating.
         self._due_at: dict[str, str | None] = {}
+        # pathway -> offset of the event whose clock sweep last changed its alerts (cleared
+        # when the pathway's own event comes): what to send again after a crash (issue 14).
+        self._swept_at: dict[str, int] = {}
+        # pathway -> its `__due__:` entry as the table holds it (partition, due, swept_at).
+        self._stored_due: dict[str, tuple[int, str | None, int | None]] = {}
+        self._due_keys: set[str] = set()  # the `__due__:` keys the table holds
+        # partition -> (swept_at, pathway) from the table, until the partition's first event.
+        self._to_reconcile: dict[int, list[tuple[int, str]]] = {}
         self._clocks: dict[int, dict[str, Any]] = {}
-        # Batch mode (begin/flush): keys to write once, and pathways owing a fact.
-        self._dirty: dict[str, tuple[int, Cached | None]] | None = None
+        self._offset: int | None = None  # offset of the event being folded
+        # Batch mode (begin/flush): keys to write once, and pathways owing a fact. A pathway
+        # changed in the batch is read from here, never from the cache or the table.
+        self._dirty: dict[str, tuple[int, int, Any]] | None = None  # key -> (partition, kind, obj)
         self._fact_due: dict[str, Cached] = {}
 
     # --- table access: cached, written through or once per batch ---
     def _put(self, key: str, partition: int, entry: Cached | None = None) -> None:
+        if entry is not None:
+            self._write(key, partition, _PATHWAY, entry)
+        else:
+            self._write(key, partition, _CLOCK, self._clocks[partition])
+
+    def _write(self, key: str, partition: int, kind: int, obj: Any) -> None:
         if self._dirty is not None:
-            self._dirty[key] = (partition, entry)
+            self._dirty[key] = (partition, kind, obj)
             return
-        self.table[key] = entry.state.to_dict() if entry else dict(self._clocks[partition])
+        value = _value(kind, obj)
+        if value is None:
+            self.table.pop(key, None)
+        else:
+            self.table[key] = value
+        self._note_due(key, kind, value)
+
+    def _note_due(self, key: str, kind: int, value: Any) -> bool:
+        """Track which `__due__:` keys the table holds; False for a delete of one it lacks."""
+        if kind != _DUE:
+            return True
+        if value is None:
+            if key not in self._due_keys:
+                return False
+            self._due_keys.discard(key)
+        else:
+            self._due_keys.add(key)
+        return True
 
     def _load(self, pid: str) -> Cached | None:
-        entry = self.cache.get(pid)
-        if entry is None:
+        if self._dirty is not None:
+            # Changed in this batch: the batch holds the only copy until flush() (issue 14).
+            pending = self._dirty.get(pid)
+            if pending is not None:
+                entry: Cached = pending[2]
+                self.cache.put(pid, entry)
+                return entry
+        cached = self.cache.get(pid)
+        if cached is None:
             stored = self.table.get(pid)
             if not stored:
                 return None
-            entry = Cached(PathwayState.from_dict(stored))
-            self.cache.put(pid, entry)
-        return entry
+            cached = Cached(PathwayState.from_dict(stored))
+            self.cache.put(pid, cached)
+        return cached
 
     def begin(self) -> None:
         """Start a batch: table writes and facts wait for `flush()`."""
         self._dirty = {}
 
     def flush(self) -> Flushed:
-        """End the batch: each touched key's latest value, and each touched pathway's fact."""
+        """End the batch: each touched key's latest value, and each touched pathway's fact.
+
+        Per partition the pathways come first, then their `__due__:` entries, then the clock:
+        the changelog keeps one partition's records in order, so a restored clock implies the
+        whole batch of that partition was restored. A value of None deletes the key.
+        """
         out = Flushed()
-        for key, (partition, entry) in (self._dirty or {}).items():
-            value = entry.state.to_dict() if entry else dict(self._clocks[partition])
-            out.writes.append((partition, key, value))
+        dirty = self._dirty or {}
+        for key, (partition, kind, obj) in sorted(dirty.items(), key=lambda kv: kv[1][1]):
+            value = _value(kind, obj)
+            if self._note_due(key, kind, value):  # no delete of a key added and gone in-batch
+                out.writes.append((partition, key, value))
         out.facts = [self._fact(entry) for entry in self._fact_due.values()]
         self._dirty, self._fact_due = None, {}
         return out
@@ -129,11 +180,9 @@ class Processor:
         entry = self._clocks.get(partition)
         if entry is None:
             stored = self.table.get(f"{CLOCK_PREFIX}{partition}")
-            entry = (
-                dict(stored)
-                if stored is not None
-                else {"max": None, "applied": 0, "duplicates": 0, "dead_letters": 0}
-            )
+            entry = {"max": None, "applied": 0, "duplicates": 0, "dead_letters": 0, "offset": None}
+            if stored is not None:
+                entry.update(stored)
             if keep:
                 self._clocks[partition] = entry
         return entry
@@ -169,16 +218,38 @@ class Processor:
             emitted_at=now,
         )
 
-    def on_dead_letter(self, partition: int) -> None:
-        """Count a dead letter against its partition (reconciliation, issue 7)."""
-        self._clock_entry(partition)["dead_letters"] += 1
-        self._put(f"{CLOCK_PREFIX}{partition}", partition)
+    @staticmethod
+    def _counted(entry: dict[str, Any], offset: int | None) -> bool:
+        """Whether the message at `offset` is already in the partition's counts (a redelivery
+        after a crash: the clock entry was written after the batch that counted it)."""
+        if offset is None:
+            return False
+        done = entry.get("offset")
+        if done is not None and offset <= done:
+            return True
+        entry["offset"] = offset
+        return False
+
+    def on_dead_letter(self, partition: int, offset: int | None = None) -> None:
+        """Count a dead letter against its partition (reconciliation, issue 7), once per offset."""
+        entry = self._clock_entry(partition)
+        if not self._counted(entry, offset):
+            entry["dead_letters"] += 1
+            self._put(f"{CLOCK_PREFIX}{partition}", partition)
 
     # --- events ---
-    def on_event(self, event: Envelope, partition: int) -> Output:
-        """Fold one valid event; its pathway's fact (unless batched), every alert that changed."""
-        self._index(partition)
+    def on_event(self, event: Envelope, partition: int, offset: int | None = None) -> Output:
+        """Fold one valid event; its pathway's fact (unless batched), every alert that changed.
+
+        `offset` (the event's offset on its partition) makes the bookkeeping replay-safe: a
+        redelivered message is not counted twice, and the first event of a partition after an
+        assignment sends again the alerts a clock sweep may have lost in a crash (issue 14).
+        """
+        self._index()
+        self._offset = offset
+        out = Output()
         entry = self._clock_entry(partition)
+        out.alerts += self._reconcile(partition, offset)
         before = entry["max"]
         at = event.occurred_at.isoformat()
         advanced = before is None or at > before
@@ -191,11 +262,15 @@ class Processor:
             self.cache.put(pid, cached)
         state = cached.state
         state.partition = partition
-        applied = state.apply(event)
+        applied = state.apply(event, offset)
         cached.changed()
-        entry["applied" if applied else "duplicates"] += 1
-        self._put(f"{CLOCK_PREFIX}{partition}", partition)
-        out = Output()
+        if not self._counted(entry, offset):
+            # Counted from the record: applied if this offset first brought the event in.
+            first = applied or (
+                offset is not None and state.record.offset_of(str(event.event_id)) == offset
+            )
+            entry["applied" if first else "duplicates"] += 1
+        self._swept_at.pop(pid, None)  # its alerts are evaluated (and re-sent) right here
         # Emitted also for duplicates: if a crash lost the earlier send, the replay repairs it;
         # the sink's ReplacingMergeTree(version) makes the repeat harmless. In a batch, only
         # the pathway's latest fact is sent (its highest version).
@@ -206,20 +281,36 @@ class Processor:
         if not applied:
             # A redelivery: re-send the alerts too, in case a crash lost them after the table
             # write (same alert_key and version, so the sink keeps one row).
-            out.alerts += [Alert.model_validate(a) for _, a in sorted(state.emitted.items())]
+            out.alerts += _emitted(state)
         clock = self.clock(partition)
         if clock is not None:
             out.alerts += self._alerts(cached, clock, partition)
         self._put(pid, partition, cached)
+        self._sync_due(pid, partition)
         if advanced and clock is not None:
             out.alerts += self.sweep(partition, clock, skip=pid)
+        self._put(f"{CLOCK_PREFIX}{partition}", partition)
         return out
 
     def _schedule(self, partition: int, pid: str, upcoming: datetime | None) -> None:
         due = None if upcoming is None else upcoming.isoformat()
+        if self._due_at.get(pid) == due:
+            return  # already on the heap (or nothing due): no second entry
         self._due_at[pid] = due
         if due is not None:
             heapq.heappush(self._pending.setdefault(partition, []), (due, pid))
+
+    def _sync_due(self, pid: str, partition: int) -> None:
+        """Write the pathway's `__due__:` entry if its next due time or sweep offset changed."""
+        due, swept = self._due_at.get(pid), self._swept_at.get(pid)
+        want = None if due is None and swept is None else (partition, due, swept)
+        if self._stored_due.get(pid) == want:
+            return
+        if want is None:
+            del self._stored_due[pid]
+        else:
+            self._stored_due[pid] = want
+        self._write(f"{DUE_PREFIX}{pid}", partition, _DUE, want)
 
     def _alerts(self, cached: Cached, clock: datetime, partition: int) -> list[Alert]:
         state = cached.state
@@ -245,6 +336,7 @@ class Processor:
 
     def sweep(self, partition: int, clock: datetime, skip: str = "") -> list[Alert]:
         """Evaluate again every pathway of the partition whose next state change is due."""
+        self._index()
         heap = self._pending.get(partition, [])
         due: set[str] = set()
         limit = clock.isoformat()
@@ -255,6 +347,8 @@ class Processor:
             if self._due_at.get(pid) == at:
                 due.add(pid)
         due.discard(skip)
+        for pid in due:
+            self._due_at[pid] = None  # popped: _alerts schedules its next change
         out: list[Alert] = []
         for pid in sorted(due):
             cached = self._load(pid)
@@ -263,35 +357,87 @@ class Processor:
             alerts = self._alerts(cached, clock, partition)
             if alerts:
                 self._put(pid, partition, cached)
+                if self._offset is not None:
+                    self._swept_at[pid] = self._offset
                 out += alerts
+            self._sync_due(pid, partition)
         return out
 
-    def _index(self, partition: int) -> None:
-        # After a start or a rebalance, rebuild the partition's pending heap from the table.
-        if partition in self._pending:
-            return
-        self._pending[partition] = []
+    def _reconcile(self, partition: int, offset: int | None) -> list[Alert]:
+        """At a partition's first event after an assignment: evaluate again, and send again,
+        the alerts of pathways a clock sweep changed at this offset or later. Their sweep's
+        event is being redelivered, so its batch may not have been committed, and its sends may
+        have been lost in a crash while its table writes were kept (issue 14)."""
+        swept = self._to_reconcile.pop(partition, None)
+        if offset is None or not swept:
+            return []
         clock = self.clock(partition)
-        if clock is None:
+        out: list[Alert] = []
+        for pid in sorted({pid for at, pid in swept if at >= offset}):
+            cached = self._load(pid)
+            if cached is None or clock is None:
+                continue
+            if self._alerts(cached, clock, partition):
+                self._put(pid, partition, cached)
+            self._sync_due(pid, partition)
+            out += _emitted(cached.state)
+        return out
+
+    def _index(self) -> None:
+        # After a start or a rebalance: rebuild the sweep heaps from the `__due__:` entries
+        # (small values: the pathways themselves are neither loaded nor evaluated, issue 14).
+        if self._indexed:
             return
-        for key, value in list(self.table.items()):
-            ours = isinstance(key, str) and not key.startswith(CLOCK_PREFIX)
-            if ours and value.get("partition") == partition:
-                cached = self._load(key)
-                assert cached is not None
-                _views, upcoming = evaluate(cached.state.record, clock, self.ruleset)
-                self._due_at[key] = None if upcoming is None else upcoming.isoformat()
-                if upcoming is not None:
-                    self._pending[partition].append((upcoming.isoformat(), key))
-        heapq.heapify(self._pending[partition])
+        self._indexed = True
+        for key in list(self.table.keys()):
+            if not (isinstance(key, str) and key.startswith(DUE_PREFIX)):
+                continue
+            value = self.table.get(key)
+            if not value:
+                continue
+            pid = key[len(DUE_PREFIX) :]
+            self._due_keys.add(key)
+            partition, due, swept = int(value[0]), value[1], value[2]
+            self._stored_due[pid] = (partition, due, swept)
+            self._due_at[pid] = due
+            if due is not None:
+                self._pending.setdefault(partition, []).append((due, pid))
+            if swept is not None:
+                self._swept_at[pid] = swept
+                self._to_reconcile.setdefault(partition, []).append((swept, pid))
+        for heap in self._pending.values():
+            heapq.heapify(heap)
 
     def forget(self) -> None:
         """Drop heaps, clocks and cached records (call on every rebalance: another worker may
         have moved them on, and the table holds what its changelog restored)."""
+        self._indexed = False
         self._pending.clear()
         self._due_at.clear()
+        self._swept_at.clear()
+        self._stored_due.clear()
+        self._due_keys.clear()
+        self._to_reconcile.clear()
         self._clocks.clear()
         self.cache.clear()
+
+
+# Kinds of table entry, in the order flush() writes them per partition.
+_PATHWAY, _DUE, _CLOCK = 0, 1, 2
+
+
+def _value(kind: int, obj: Any) -> Any:
+    """The JSON value of a table entry (None: delete the key)."""
+    if kind == _PATHWAY:
+        return obj.state.to_dict()
+    if kind == _DUE:
+        return None if obj is None else list(obj)
+    return dict(obj)
+
+
+def _emitted(state: PathwayState) -> list[Alert]:
+    """The last alert emitted per rule for the pathway, to send again."""
+    return [Alert.model_validate(a) for _, a in sorted(state.emitted.items())]
 
 
 def overall(marks: list[Watermark], now: datetime) -> Watermark | None:

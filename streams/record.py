@@ -117,12 +117,19 @@ class PathwayRecord:
     def __post_init__(self) -> None:
         self._superseded = {it["s"] for it in self.items.values() if "s" in it}
 
-    def add(self, event: Envelope) -> bool:
-        """Add one event; False if its event_id is already in the record."""
+    def add(self, event: Envelope, offset: int | None = None) -> bool:
+        """Add one event; False if its event_id is already in the record.
+
+        `offset` is the event's offset on its events partition (the worker passes it): the item
+        keeps it as "o", so a redelivery after a crash can tell the event's own first delivery
+        (same offset) from a true duplicate (another offset) when it counts (issue 14).
+        """
         event_id = str(event.event_id)
         if event_id in self.items:
             return False
         item = item_of(event)
+        if offset is not None:
+            item["o"] = offset
         dimset = _dimset(event)
         if dimset not in self.dimsets:
             self.dimsets.append(dimset)
@@ -139,6 +146,11 @@ class PathwayRecord:
         if target is not None and target == self.dims[1]:
             self._latest_dims()  # the latest event was corrected: the next latest decides
         return True
+
+    def offset_of(self, event_id: str) -> int | None:
+        """The offset the event was first added at, if the worker gave one."""
+        item = self.items.get(event_id)
+        return None if item is None else item.get("o")
 
     def _latest_dims(self) -> None:
         effective = self.sorted_items()

@@ -33,9 +33,9 @@ class PathwayState:
     def __post_init__(self) -> None:
         self.record = PathwayRecord(self.pathway_id)
 
-    def apply(self, event: Envelope) -> bool:
+    def apply(self, event: Envelope, offset: int | None = None) -> bool:
         """Fold one event in; False if it was already applied (duplicate event_id)."""
-        return self.record.add(event)
+        return self.record.add(event, offset)
 
     def fact(self) -> PathwayFact:
         """The pathway's facts as of the events applied so far."""

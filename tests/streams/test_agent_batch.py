@@ -15,7 +15,7 @@ import pytest
 
 from streams.agents import handle, pathway_fold
 from streams.app import app, events_topic, facts_topic, pathway_table
-from streams.processor import CLOCK_PREFIX
+from streams.processor import CLOCK_PREFIX, DUE_PREFIX
 from tests.factories import T0, contact, visitation
 
 
@@ -69,7 +69,11 @@ def test_batch_writes_each_key_to_its_own_partition_once() -> None:
     assert {w for w in written if w[1].startswith("pw_batch_")} == pathways
     clocks = {w for w in written if w[1].startswith(CLOCK_PREFIX)}
     assert clocks == {(p, f"{CLOCK_PREFIX}{p}") for p in range(4)}
-    assert len(written) == len(pathways) + len(clocks)  # once per key, not once per event
+    dues = {w for w in written if w[1].startswith(DUE_PREFIX)}
+    assert dues <= {(p, f"{DUE_PREFIX}{pid}") for p, pid in pathways}  # next alert changes
+    assert len(written) == len(pathways) + len(dues) + len(clocks)  # once per key, not per event
+    for p in range(4):  # the clock last: a restored clock implies its whole batch (issue 14)
+        assert [key for part, key in written if part == p][-1] == f"{CLOCK_PREFIX}{p}"
     assert pathway_table[f"pw_batch_{5}"]["partition"] == 1
     facts = [json.loads(v) for topic, _k, v in sends if topic is facts_topic]
     assert sorted((f["pathway_id"], f["events_applied"]) for f in facts) == sorted(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from hypothesis import given, settings
@@ -58,7 +59,9 @@ def test_duplicate_event_is_not_applied_twice() -> None:
 
 def _event(kind: int, pathway: int, day: int, muni: str) -> Envelope:
     at = T0 + timedelta(days=day, minutes=pathway)
-    ids = {"pathway_id": f"pw_prop_{pathway:04d}", "municipality_code": muni}
+    # The event id follows from what was drawn, so a failing example reproduces (issue 14).
+    event_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"prop:{kind}:{pathway}:{day}:{muni}"))
+    ids = {"pathway_id": f"pw_prop_{pathway:04d}", "municipality_code": muni, "event_id": event_id}
     if kind == 0:
         return ContactInitiated.model_validate(contact(at, **ids))
     if kind == 1:
