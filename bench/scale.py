@@ -44,6 +44,8 @@ SCENARIO = "national"
 POLL_S = 0.2
 # Caught up = no lag in any group, twice in a row this far apart.
 SETTLE_S = 3.0
+# While catching up, say which groups still lag this often.
+REPORT_S = 30.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,8 @@ class Watch:
     worker_rss: float = 0.0
     sinks_rss: float = 0.0
     killed: dict[str, int] = field(default_factory=dict)
+    # Seconds after the restart at which each group's lag was first 0.
+    caught_up_s: dict[str, float] = field(default_factory=dict)
 
     def sample(self, ns: Namespace) -> None:
         """Keep the highest VmHWM of every worker process and of the sinks."""
@@ -129,25 +133,35 @@ def _run_pipeline(
         watch.killed.update(committed=committed, end=end, exit_code=proc.returncode)
         step(f"worker SIGKILLed with {committed} of {end} events committed; restarting")
         ns.start("worker", "worker")  # the same store directory (instance name unchanged)
-        while not _settled(offsets, every):
-            _tick(ns, watch, deadline, "the worker and the sinks to catch up")
+        restarted = last_said = time.monotonic()
+        while True:
+            # In order: the worker first, so a sink's topic is complete when its lag is read.
+            lags = {group: offsets.lag(topic, group) for topic, group in every}
+            now = time.monotonic()
+            for group, lag in lags.items():
+                if lag == 0:
+                    watch.caught_up_s.setdefault(group, round(now - restarted, 1))
+            if not any(lags.values()):
+                time.sleep(SETTLE_S)
+                if offsets.caught_up(every):
+                    break
+            elif now - last_said > REPORT_S:
+                behind = ", ".join(f"{g} {lag}" for g, lag in lags.items() if lag)
+                step(f"{now - restarted:.0f} s after the restart, lag: {behind}")
+                last_said = now
+            _tick(ns, watch, deadline, f"the worker and the sinks to catch up; lag {lags}", 1.0)
         watch.sample(ns)
 
 
-def _settled(offsets: GroupOffsets, pairs: list[tuple[str, str]]) -> bool:
-    if not offsets.caught_up(pairs):
-        return False
-    time.sleep(SETTLE_S)
-    return offsets.caught_up(pairs)
-
-
-def _tick(ns: Namespace, watch: Watch, deadline: float, what: str) -> None:
-    """Sample RSS, fail if a process died or time ran out, wait a poll interval."""
+def _tick(
+    ns: Namespace, watch: Watch, deadline: float, what: str, interval: float = POLL_S
+) -> None:
+    """Sample RSS, fail if a process died or time ran out, wait `interval` seconds."""
     watch.sample(ns)
     ns.check_alive()
     if time.monotonic() > deadline:
         raise RuntimeError(f"timed out waiting for {what}; logs under {ns.logs}")
-    time.sleep(POLL_S)
+    time.sleep(interval)
 
 
 def run(
@@ -229,6 +243,9 @@ def run(
         "phases_s": {k: round(v, 1) for k, v in phases.items()},
         "events_per_s_end_to_end": round(events / phases["pipeline_s"]),
         "peak_rss_mb": {"worker": watch.worker_rss, "sinks": watch.sinks_rss},
+        "lag_zero_after_restart_s": {
+            group.removeprefix(f"{ns.name}-"): s for group, s in watch.caught_up_s.items()
+        },
     }
 
 
@@ -250,6 +267,7 @@ def report(result: dict[str, Any]) -> str:
         f"compare                      {phases['compare_s']} s",
         f"end to end                   {result['events_per_s_end_to_end']} events/s",
         f"peak RSS (VmHWM)             worker {rss['worker']} MiB, sinks {rss['sinks']} MiB",
+        f"lag 0 after the restart (s)  {result['lag_zero_after_restart_s']}",
     ]
     if result["differing_columns"]:
         lines.append(f"differing columns            {result['differing_columns']}")
