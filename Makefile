@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check bench up down install clean
+.PHONY: demo test check bench scale up down install clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,11 @@ check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pathwatch stack up
 	$(BIN)/python -m bench.run
+
+## scale: national-scale correctness run (150 000 pathways, worker SIGKILL, ClickHouse = batch)
+scale: $(STAMP)
+	$(BIN)/pathwatch stack up
+	$(BIN)/python -m bench.scale --json bench/results/scale.json
 
 up: $(STAMP)
 	$(BIN)/pathwatch stack up

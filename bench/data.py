@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from kafka import KafkaProducer
 
 from pathwatch.settings import Settings
@@ -19,15 +21,20 @@ def national(pathways: int, seed: int = 7) -> list[tuple[bytes, bytes]]:
     return [(m.key.encode(), m.value) for m in messages]
 
 
-def produce(settings: Settings, topic: str, pairs: list[tuple[bytes, bytes]]) -> None:
-    """Put the pairs on the topic (acks=all, batched) and wait for every acknowledgement."""
-    producer = KafkaProducer(
+def producer_of(settings: Settings) -> KafkaProducer:
+    """A producer for a backlog as fast as the broker takes it: acks=all, large batches."""
+    return KafkaProducer(
         bootstrap_servers=settings.kafka.bootstrap,
         acks="all",
         linger_ms=20,
         batch_size=256 * 1024,
         compression_type=None,
     )
+
+
+def produce(settings: Settings, topic: str, pairs: Iterable[tuple[bytes, bytes]]) -> None:
+    """Put the pairs on the topic (acks=all, batched) and wait for every acknowledgement."""
+    producer = producer_of(settings)
     for key, value in pairs:
         producer.send(topic, key=key, value=value)
     producer.flush()

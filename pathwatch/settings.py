@@ -63,6 +63,10 @@ class StreamsSettings(BaseModel):
     progress_interval_s: float = Field(default=5.0, gt=0)
     # Prometheus /metrics of the worker process (pathwatch/metrics.py); 0 = not served.
     metrics_port: int = Field(default=0, ge=0)
+    # Decoded pathway records the worker keeps in memory (streams/cache.py). The literal is
+    # streams.cache.DEFAULT_SIZE (a test keeps them equal): the shell's settings do not import
+    # a stage. Tests and `make scale` set it tiny to prove the cache is an optimisation only.
+    cache_size: int = Field(default=50_000, ge=1)
 
 
 class SinkSettings(BaseModel):

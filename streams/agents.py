@@ -28,6 +28,7 @@ from streams.app import (
     progress_topic,
     settings,
 )
+from streams.cache import StateCache
 from streams.decode import Coordinates, dead_letter_key, decode
 from streams.flow import wait_until_restored
 from streams.processor import BATCH_MAX, Processor, overall
@@ -35,7 +36,7 @@ from streams.ruleset import load
 
 logger = logging.getLogger(__name__)
 
-processor = Processor(pathway_table, load())
+processor = Processor(pathway_table, load(), StateCache(settings.streams.cache_size))
 
 
 # A batch waits at most this long for more events: the latency batching adds when it is quiet.
