@@ -73,9 +73,14 @@ def _decoded(event: Any, now: datetime, sends: list[Send]) -> Envelope | None:
         where.partition,
         where.offset,
     )
-    processor.on_dead_letter(msg.partition, msg.offset)
     sends.append((dead_letter_topic, dead_letter_key(event.key), result.model_dump_json().encode()))
+    # A dead letter can end a replay after a crash: the alerts it lets through (processor.py).
+    sends += _alert_sends(processor.on_dead_letter(msg.partition, msg.offset))
     return None
+
+
+def _alert_sends(alerts: Sequence[Any]) -> list[Send]:
+    return [(alerts_topic, a.alert_key.encode(), a.model_dump_json().encode()) for a in alerts]
 
 
 def handle(events: Sequence[Any]) -> list[Send]:
@@ -95,9 +100,7 @@ def handle(events: Sequence[Any]) -> list[Send]:
         if envelope is None:
             continue
         out = processor.on_event(envelope, event.message.partition, event.message.offset)
-        sends += [
-            (alerts_topic, a.alert_key.encode(), a.model_dump_json().encode()) for a in out.alerts
-        ]
+        sends += _alert_sends(out.alerts)
         metrics.PROCESSING_SECONDS.labels("worker").observe(time.perf_counter() - started)
     flushed = processor.flush()
     for partition, key, value in flushed.writes:

@@ -37,6 +37,8 @@ CLOCK_PREFIX = "__clock__:"
 # Per pathway with a pending alert change: [partition, next due time, offset of the last sweep
 # that changed its alerts]; the sweep heaps are rebuilt from these alone (issue 14).
 DUE_PREFIX = "__due__:"
+# The due time of a pathway a replay after a crash touched: before any clock (_begin_partition).
+REPLAYED = "0001-01-01T00:00:00+00:00"
 # Events per batch the agent folds between begin() and flush(): one table write per touched
 # key and one fact per touched pathway per batch (issue 8).
 BATCH_MAX = 500
@@ -93,6 +95,10 @@ class Processor:
         self._due_keys: set[str] = set()  # the `__due__:` keys the table holds
         # partition -> (swept_at, pathway) from the table, until the partition's first event.
         self._to_reconcile: dict[int, list[tuple[int, str]]] = {}
+        # partition -> its first offset since _index, and the restored clock's offset while a
+        # replay after a crash is below it (alert evaluation deferred, see _begin_partition).
+        self._first_offset: dict[int, int] = {}
+        self._replay_until: dict[int, int] = {}
         self._clocks: dict[int, dict[str, Any]] = {}
         self._offset: int | None = None  # offset of the event being folded
         # Batch mode (begin/flush): keys to write once, and pathways owing a fact. A pathway
@@ -154,9 +160,12 @@ class Processor:
     def flush(self) -> Flushed:
         """End the batch: each touched key's latest value, and each touched pathway's fact.
 
-        Per partition the pathways come first, then their `__due__:` entries, then the clock:
-        the changelog keeps one partition's records in order, so a restored clock implies the
-        whole batch of that partition was restored. A value of None deletes the key.
+        Per partition the clock comes first, then the `__due__:` entries, then the pathways:
+        the changelog keeps one partition's records in order, so a restored pathway is never
+        ahead of its restored clock (evaluating it at an older clock would emit a spurious
+        transition) nor of its `__due__:` entry, whose sweep offset says which restored
+        pathways have alerts whose sends a crash may have lost (`_catch_up`). A value of
+        None deletes the key.
         """
         out = Flushed()
         dirty = self._dirty or {}
@@ -220,8 +229,8 @@ class Processor:
 
     @staticmethod
     def _counted(entry: dict[str, Any], offset: int | None) -> bool:
-        """Whether the message at `offset` is already in the partition's counts (a redelivery
-        after a crash: the clock entry was written after the batch that counted it)."""
+        """Whether the message at `offset` is already in the partition's counts: a redelivery
+        after a crash whose batch had its clock entry (written first) restored."""
         if offset is None:
             return False
         done = entry.get("offset")
@@ -230,12 +239,17 @@ class Processor:
         entry["offset"] = offset
         return False
 
-    def on_dead_letter(self, partition: int, offset: int | None = None) -> None:
-        """Count a dead letter against its partition (reconciliation, issue 7), once per offset."""
+    def on_dead_letter(self, partition: int, offset: int | None = None) -> list[Alert]:
+        """Count a dead letter against its partition (reconciliation, issue 7), once per offset;
+        the alerts a replay it ends lets through (see `_begin_partition`)."""
+        self._index()
+        self._offset = offset
+        out = self._begin_partition(partition, offset)
         entry = self._clock_entry(partition)
         if not self._counted(entry, offset):
             entry["dead_letters"] += 1
             self._put(f"{CLOCK_PREFIX}{partition}", partition)
+        return out + self._end_replay(partition, offset)
 
     # --- events ---
     def on_event(self, event: Envelope, partition: int, offset: int | None = None) -> Output:
@@ -248,8 +262,9 @@ class Processor:
         self._index()
         self._offset = offset
         out = Output()
+        out.alerts += self._begin_partition(partition, offset)
         entry = self._clock_entry(partition)
-        out.alerts += self._reconcile(partition, offset)
+        replaying = partition in self._replay_until
         before = entry["max"]
         at = event.occurred_at.isoformat()
         advanced = before is None or at > before
@@ -283,6 +298,16 @@ class Processor:
             # write (same alert_key and version, so the sink keeps one row).
             out.alerts += _emitted(state)
         clock = self.clock(partition)
+        if replaying:
+            # The restored clock already covers this event, but the pathway may still lack
+            # later redelivered events: due at once, so the sweep that ends the replay evaluates
+            # it (also after a rebalance: its `__due__:` entry says so).
+            self._due_at[pid] = REPLAYED
+            heapq.heappush(self._pending.setdefault(partition, []), (REPLAYED, pid))
+            self._put(pid, partition, cached)
+            self._sync_due(pid, partition)
+            out.alerts += self._end_replay(partition, offset)
+            return out
         if clock is not None:
             out.alerts += self._alerts(cached, clock, partition)
         self._put(pid, partition, cached)
@@ -363,19 +388,45 @@ class Processor:
             self._sync_due(pid, partition)
         return out
 
-    def _reconcile(self, partition: int, offset: int | None) -> list[Alert]:
-        """At a partition's first event after an assignment: evaluate again, and send again,
-        the alerts of pathways a clock sweep changed at this offset or later. Their sweep's
-        event is being redelivered, so its batch may not have been committed, and its sends may
-        have been lost in a crash while its table writes were kept (issue 14)."""
-        swept = self._to_reconcile.pop(partition, None)
-        if offset is None or not swept:
+    def _begin_partition(self, partition: int, offset: int | None) -> list[Alert]:
+        """At a partition's first message after an assignment (issue 14).
+
+        If the restored clock already counted this offset, the batches since the committed
+        offset are being redelivered after a crash: the clock (written first in each batch) may
+        be ahead of pathways whose writes the crash cut off, so alert evaluation waits until
+        the replay reaches the clock's offset (`_end_replay`). Otherwise that happens now.
+        """
+        if offset is None or partition in self._first_offset:
             return []
+        self._first_offset[partition] = offset
+        done = self._clock_entry(partition).get("offset")
+        if done is not None and offset <= done:
+            self._replay_until[partition] = done
+            return []
+        return self._catch_up(partition)
+
+    def _end_replay(self, partition: int, offset: int | None) -> list[Alert]:
+        until = self._replay_until.get(partition)
+        if until is None or offset is None or offset < until:
+            return []
+        del self._replay_until[partition]
+        return self._catch_up(partition)
+
+    def _catch_up(self, partition: int) -> list[Alert]:
+        """Bring a partition's alerts to its restored clock: sweep what is due by it (the
+        pathways a replay touched are due at REPLAYED), then evaluate again, and send again, the
+        alerts of pathways a clock sweep changed at the first offset after the assignment or
+        later: that sweep's batch may not have been committed, and its sends may have been lost
+        in a crash while its table writes were kept."""
         clock = self.clock(partition)
-        out: list[Alert] = []
-        for pid in sorted({pid for at, pid in swept if at >= offset}):
+        swept = self._to_reconcile.pop(partition, [])
+        if clock is None:
+            return []
+        out = self.sweep(partition, clock)  # the replayed pathways are due at REPLAYED
+        first = self._first_offset[partition]
+        for pid in sorted({pid for at, pid in swept if at >= first}):
             cached = self._load(pid)
-            if cached is None or clock is None:
+            if cached is None:
                 continue
             if self._alerts(cached, clock, partition):
                 self._put(pid, partition, cached)
@@ -418,12 +469,14 @@ class Processor:
         self._stored_due.clear()
         self._due_keys.clear()
         self._to_reconcile.clear()
+        self._first_offset.clear()
+        self._replay_until.clear()
         self._clocks.clear()
         self.cache.clear()
 
 
 # Kinds of table entry, in the order flush() writes them per partition.
-_PATHWAY, _DUE, _CLOCK = 0, 1, 2
+_CLOCK, _DUE, _PATHWAY = 0, 1, 2
 
 
 def _value(kind: int, obj: Any) -> Any:

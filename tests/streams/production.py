@@ -139,7 +139,7 @@ class Production:
         proc.begin()
         for msg in batch:
             if msg.event is None:
-                proc.on_dead_letter(msg.partition, msg.offset)
+                alerts += proc.on_dead_letter(msg.partition, msg.offset)
                 continue
             alerts += proc.on_event(msg.event, msg.partition, msg.offset).alerts
         flushed = proc.flush()

@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -157,14 +158,16 @@ def test_crashes_with_redelivery_give_exactly_the_batch_alerts_and_exact_counts(
     _check_counts(got, msgs)
 
 
-def test_a_crash_after_a_sweep_sends_its_alerts_again() -> None:
-    """A sweep's table writes kept, its alert sends lost: the restarted worker sends them."""
+@pytest.mark.parametrize("keep", [(1.0,), (0.5, 0.2, 0.9, 0.0, 0.7)], ids=["all", "prefixes"])
+def test_a_crash_after_a_sweep_sends_its_alerts_again(keep: tuple[float, ...]) -> None:
+    """A sweep's table writes kept (all of them, or a prefix of each changelog partition: the
+    clock without some pathways), its alert sends lost: the restarted worker sends them."""
     events = list(IN_ORDER["trial"])
     msgs = messages(events, 4)
     base = Production(RULES, partitions=4).run(msgs, [5])
     assert base.views() == batch_alerts(events, RULES, _partition_of(4))
     # Crash after every batch: the changelog kept everything, the sends were all lost.
-    steps = [Step(crash=True, keep=(1.0,), sends_kept=False) if i % 2 == 0 else Step(commit=True)
+    steps = [Step(crash=True, keep=keep, sends_kept=False) if i % 2 == 0 else Step(commit=True)
              for i in range(2 * len(msgs))]  # fmt: skip
     got = Production(RULES, partitions=4).run(msgs, [5], steps)
     assert got.crashes > 10
