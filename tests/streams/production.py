@@ -66,7 +66,7 @@ def messages(
 class Step:
     """What happens after a batch: commit it, rebalance, or crash (keep[p] = how many of the
     uncommitted writes of partition p the changelog kept, as a fraction; sends_kept: whether
-    the uncommitted batches' messages reached the topics)."""
+    the uncommitted batches' messages reached the topics, which implies their writes did)."""
 
     commit: bool = False
     rebalance: bool = False
@@ -122,10 +122,12 @@ class Production:
                 unsent, committed, changelog, base = [], pos, [], dict(self.table)
                 self.committed[pos] = (dict(self.facts), self.views())
             elif step.crash:
+                # The agent flushes a batch's changelog writes before it sends its facts and
+                # alerts: sends that arrived imply the writes before them did.
                 if step.sends_kept:
                     self._deliver(unsent)
                 unsent = []
-                self._crash(base, changelog, step.keep)
+                self._crash(base, changelog, (1.0,) if step.sends_kept else step.keep)
                 changelog, pos = [], committed  # redelivered from the committed offsets
                 base = dict(self.table)
             elif step.rebalance:
