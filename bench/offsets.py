@@ -19,17 +19,6 @@ def worker_group(names: Names) -> tuple[str, str]:
     return names.events, names.app_id
 
 
-def sink_groups(names: Names) -> list[tuple[str, str]]:
-    """(topic, consumer group) of every ClickHouse sink of `pathwatch sink all`."""
-    return [
-        (names.facts, names.fact_sink_group),
-        (names.alerts, names.alert_sink_group),
-        (names.events, names.raw_sink_group),
-        (names.dead_letters, names.dead_letter_sink_group),
-        (names.progress, names.progress_sink_group),
-    ]
-
-
 class GroupOffsets:
     """Reads committed offsets of consumer groups (one idle client per group, never joining)."""
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import data
-from bench.offsets import GroupOffsets, sink_groups, worker_group
+from bench.offsets import GroupOffsets, worker_group
 from bench.pipeline import Namespace, close_namespace, open_namespace
 from bench.reference import clickhouse_alerts, clickhouse_facts, compare, expected
 from consumers.clickhouse import connect
@@ -116,7 +116,7 @@ def _run_pipeline(
     """Worker and sinks from the backlog to no lag, with one worker SIGKILL and restart."""
     names = Names(ns.name)
     worker = worker_group(names)
-    every = [worker, *sink_groups(names)]
+    every = [worker, *names.sink_groups()]
     timeout = config.timeout_s if config.timeout_s is not None else 600 + events * 0.005
     deadline = time.monotonic() + timeout
     threshold = max(1, math.ceil(config.kill_at * events))

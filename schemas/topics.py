@@ -80,6 +80,16 @@ class Names:
         """Consumer group of the ClickHouse progress (watermark) sink."""
         return f"{self.namespace}-sink-progress"
 
+    def sink_groups(self) -> list[tuple[str, str]]:
+        """(topic, consumer group) of every ClickHouse sink of `pathwatch sink all`."""
+        return [
+            (self.facts, self.fact_sink_group),
+            (self.alerts, self.alert_sink_group),
+            (self.events, self.raw_sink_group),
+            (self.dead_letters, self.dead_letter_sink_group),
+            (self.progress, self.progress_sink_group),
+        ]
+
     def source_topics(self) -> list[str]:
         """Topics the project creates up front (Faust creates only its own changelogs)."""
         return [self.events, self.facts, self.dead_letters, self.alerts, self.progress]

@@ -165,22 +165,11 @@ def committed(pipe: Pipeline, group: str, topic: str) -> tuple[int, int]:
 
 def groups_caught_up(pipe: Pipeline) -> bool:
     """Every sink group has committed up to the end of its topic."""
-    for topic, group in pairs(Names(pipe.settings.kafka.namespace)):
+    for topic, group in Names(pipe.settings.kafka.namespace).sink_groups():
         done, end = committed(pipe, group, topic)
         if done < end:
             return False
     return True
-
-
-def pairs(names: Names) -> list[tuple[str, str]]:
-    """(topic, consumer group) of every sink."""
-    return [
-        (names.facts, names.fact_sink_group),
-        (names.alerts, names.alert_sink_group),
-        (names.events, names.raw_sink_group),
-        (names.dead_letters, names.dead_letter_sink_group),
-        (names.progress, names.progress_sink_group),
-    ]
 
 
 def rewind(pipe: Pipeline, group: str, topic: str) -> None:
@@ -245,7 +234,7 @@ def test_replays_and_restarts_give_the_same_counts(pipeline: Pipeline) -> None:
 
     # The same batch again on every topic, and every group rewound to the start.
     produce(pipe, msgs)
-    for topic, group in pairs(names):
+    for topic, group in names.sink_groups():
         rewind(pipe, group, topic)
     pipe.start("sink", "sink", "all")
     wait_for(pipe, "replay caught up", lambda: groups_caught_up(pipe), 180)

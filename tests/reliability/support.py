@@ -106,23 +106,12 @@ def worker_group(names: Names) -> str:
     return names.app_id
 
 
-def sink_pairs(names: Names) -> list[tuple[str, str]]:
-    """(topic, consumer group) of every ClickHouse sink."""
-    return [
-        (names.facts, names.fact_sink_group),
-        (names.alerts, names.alert_sink_group),
-        (names.events, names.raw_sink_group),
-        (names.dead_letters, names.dead_letter_sink_group),
-        (names.progress, names.progress_sink_group),
-    ]
-
-
 def lags(pipe: Pipeline, sinks: bool = True) -> dict[str, int]:
     """Per consumer group: end offsets minus committed offsets of its topic (0 = caught up)."""
     names = Names(pipe.settings.kafka.namespace)
     pairs = [(names.events, worker_group(names))]
     if sinks:
-        pairs += sink_pairs(names)
+        pairs += names.sink_groups()
     out: dict[str, int] = {}
     for topic, group in pairs:
         done, end = offsets(pipe, topic, group)
