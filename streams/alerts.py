@@ -8,15 +8,16 @@ without a new event for the pathway. The batch reference calls the same function
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from schemas.alerts import Alert, AlertState
 from schemas.facts import PathwayFact
 from streams.clock import ZERO, elapsed, merge_pauses, time_at
 from streams.record import PathwayRecord
 from streams.rules import Context, Instance
-from streams.rules_v2 import RULES
+from streams.rules_v2 import READS, RULES
 from streams.ruleset import Rule, RuleSet
 from streams.timeline import Interval, Timeline, build
 
@@ -33,12 +34,16 @@ class AlertView:
 
 
 def _bounds(rule: Rule, threshold: timedelta) -> list[tuple[AlertState, timedelta]]:
+    hit = rule.bounds.get(threshold)
+    if hit is not None:  # the same few thresholds on every evaluation
+        return hit
     warn, grace = rule.days("warn_days"), rule.days("grace_days")
     out = []
     if warn > ZERO:
         out.append((AlertState.WARNING, max(threshold - warn, ZERO)))
     out.append((AlertState.DUE, threshold))
     out.append((AlertState.OVERDUE, threshold + grace))
+    rule.bounds[threshold] = out
     return out
 
 
@@ -90,17 +95,26 @@ def instances(tl: Timeline, rule: Rule, ctx: Context) -> list[Instance]:
     return sorted(out, key=lambda i: i.since)
 
 
-def evaluate(
-    record: PathwayRecord, clock: datetime, ruleset: RuleSet, tl: Timeline | None = None
-) -> tuple[dict[str, AlertView], datetime | None]:
-    """Alert state per rule at `clock`, and the clock time of the next state change."""
-    tl = tl or build(record.sorted_items())
-    _t, _id, _citizen, muni, _jc, programme = record.dims
+def _context(record: PathwayRecord, tl: Timeline, ruleset: RuleSet) -> Context:
+    programme = record.dims[5]
     # A plan's conversation_regime (§3.4) decides; without one, the rules file's programmes/arms.
     intensive = (
         tl.regime == "INTENSIVE_WEEKLY" if tl.regime else ruleset.intensive(tl.trial_arm, programme)
     )
-    ctx = Context(intensive=intensive, calendar=ruleset.calendar)
+    return Context(intensive=intensive, calendar=ruleset.calendar)
+
+
+def evaluate(
+    record: PathwayRecord, clock: datetime, ruleset: RuleSet, tl: Timeline | None = None
+) -> tuple[dict[str, AlertView], datetime | None]:
+    """Alert state per rule at `clock`, and the clock time of the next state change.
+
+    The reference: every rule's runs derived from the whole timeline. The worker keeps an
+    `Evaluation` per pathway instead, which must give the same result (issue 15).
+    """
+    tl = tl or build(record.sorted_items())
+    _t, _id, _citizen, muni, _jc, programme = record.dims
+    ctx = _context(record, tl, ruleset)
     pauses = merge_pauses(tl.exemptions)
     views: dict[str, AlertView] = {}
     upcoming: list[datetime] = []
@@ -117,6 +131,116 @@ def evaluate(
             if nxt is not None:
                 upcoming.append(nxt)
     return views, min(upcoming, default=None)
+
+
+@dataclass(frozen=True)
+class Runs:
+    """One rule's runs on one pathway timeline, split by what the clock can still change."""
+
+    # (index, view) of the latest run in `since` order that was cleared after it was raised:
+    # its view (RESOLVED) no longer depends on the clock.
+    fixed: tuple[int, AlertView] | None
+    # (index, run) of the runs not cleared that can become due: their view and next change
+    # move with the clock. Cleared runs and runs that can never be due have no next change.
+    live: list[tuple[int, Instance]]
+
+
+def split_runs(
+    rule: Rule,
+    runs: list[Instance],
+    pauses: list[Interval],
+    known: dict[Instance, AlertView | None] | None = None,
+) -> Runs:
+    """The runs of one rule (from `instances`), split into a fixed view and live runs.
+
+    `known` holds the views of cleared runs met before (they depend only on the run and the
+    pauses), so a rule whose runs are derived again does not work out its old runs again.
+    """
+    known = {} if known is None else known
+    fixed: tuple[int, AlertView] | None = None
+    live: list[tuple[int, Instance]] = []
+    for i in range(len(runs) - 1, -1, -1):
+        inst = runs[i]
+        if inst.threshold is None:
+            continue
+        if inst.cleared is None:
+            live.append((i, inst))
+            continue
+        if fixed is not None:
+            continue  # only the latest raised cleared run can be the view
+        if inst in known:
+            view = known[inst]
+        else:
+            view = known[inst] = _view(rule, inst, pauses if inst.pausable else [], inst.cleared)
+        if view is not None:
+            fixed = (i, view)
+    live.reverse()
+    return Runs(fixed, live)
+
+
+@dataclass
+class Evaluation:
+    """A pathway's rule runs kept between evaluations (issue 15): `evaluate`, incrementally.
+
+    A rule's runs are derived again only when the timeline changed a field the rule reads
+    (`stale`, with the fields `Timeline.extend` reports), when the pathway's rules, regime or
+    exemption pauses changed, or on an exit; a clock sweep only reads the live runs. Whoever
+    rebuilds the timeline starts a new Evaluation.
+    """
+
+    ruleset: RuleSet | None = None
+    key: tuple[Any, ...] = ()
+    pauses: list[Interval] = field(default_factory=list)
+    rules: dict[str, Runs] = field(default_factory=dict)
+    # rule id -> the views of its cleared runs worked out so far (same rules and pauses).
+    cleared: dict[str, dict[Instance, AlertView | None]] = field(default_factory=dict)
+
+    def stale(self, fields: frozenset[str]) -> None:
+        """Forget the runs of the rules that read any of `fields` (all, on an exit)."""
+        if not fields:
+            return
+        if "exit_at" in fields:
+            self.rules.clear()
+            return
+        for rule_id in [r for r in self.rules if READS[r] & fields]:
+            del self.rules[rule_id]
+
+    def evaluate(
+        self, record: PathwayRecord, clock: datetime, ruleset: RuleSet, tl: Timeline
+    ) -> tuple[dict[str, AlertView], datetime | None]:
+        """What `evaluate(record, clock, ruleset, tl)` returns, from the kept runs."""
+        _t, _id, _citizen, muni, _jc, programme = record.dims
+        ctx = _context(record, tl, ruleset)
+        key = (muni, programme, ctx.intensive)
+        pauses = merge_pauses(tl.exemptions)
+        if ruleset is not self.ruleset or key != self.key or pauses != self.pauses:
+            self.ruleset, self.key, self.pauses = ruleset, key, pauses
+            self.rules.clear()
+            self.cleared.clear()
+        views: dict[str, AlertView] = {}
+        upcoming: list[datetime] = []
+        for rule_id, rule in ruleset.for_pathway(muni, programme).items():
+            runs = self.rules.get(rule_id)
+            if runs is None:
+                known = self.cleared.setdefault(rule_id, {})
+                runs = split_runs(rule, instances(tl, rule, ctx), pauses, known)
+                self.rules[rule_id] = runs
+            view = None
+            for i, inst in reversed(runs.live):
+                if runs.fixed is not None and i < runs.fixed[0]:
+                    break  # the fixed view is of a later run
+                view = _view(rule, inst, pauses if inst.pausable else [], clock)
+                if view is not None:
+                    break
+            if view is None and runs.fixed is not None:
+                view = runs.fixed[1]
+            if view is not None:
+                views[rule_id] = view
+            for _i, inst in runs.live:
+                nxt = _next_change(rule, inst, pauses if inst.pausable else [], clock)
+                if nxt is not None:
+                    upcoming.append(nxt)
+        return views, min(upcoming, default=None)
 
 
 def alert_of(view: AlertView, fact: PathwayFact, ruleset: RuleSet, version: int) -> Alert:

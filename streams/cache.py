@@ -7,9 +7,13 @@ a worker over millions of pathways keeps only the recently used ones decoded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from schemas.facts import PathwayFact
+from streams.alerts import AlertView, Evaluation
+from streams.record import Item
+from streams.ruleset import RuleSet
 from streams.state import PathwayState
 from streams.timeline import Timeline, build
 
@@ -18,21 +22,41 @@ DEFAULT_SIZE = 50_000
 
 @dataclass
 class Cached:
-    """A pathway's decoded state, with its timeline and fact while the record is unchanged."""
+    """A pathway's decoded state, with what is derived from it: its timeline and rule runs,
+    kept up to date item by item while events come in order, and its fact."""
 
     state: PathwayState
     tl: Timeline | None = None
     fact: PathwayFact | None = None
+    runs: Evaluation = field(default_factory=Evaluation)
+    # rule id -> the view of the alert last emitted for it (state.emitted), parsed once.
+    emitted_views: dict[str, AlertView] = field(default_factory=dict)
 
-    def changed(self) -> None:
-        """Forget what was derived from the record (call after every apply)."""
-        self.tl = self.fact = None
+    def changed(self, appended: Item | None = None) -> None:
+        """The record changed (call after every apply that added an event): `appended` is the
+        item it put after all others (PathwayRecord.appended), which extends the timeline and
+        makes only the rules that read what it changed derive their runs again; None (out of
+        order, a correction) rebuilds the timeline and every rule's runs when next needed."""
+        self.fact = None
+        if appended is not None and self.tl is not None:
+            self.runs.stale(self.tl.extend(appended))
+            return
+        self.tl = None
+        self.runs = Evaluation()
 
     def timeline(self) -> Timeline:
-        """The record's timeline (built once per record version)."""
+        """The record's timeline (built when the record changed other than by an append)."""
         if self.tl is None:
             self.tl = build(self.state.record.sorted_items())
+            self.runs = Evaluation()
         return self.tl
+
+    def evaluate(
+        self, clock: datetime, ruleset: RuleSet
+    ) -> tuple[dict[str, AlertView], datetime | None]:
+        """streams/alerts.py `evaluate` of the pathway at `clock`, from the kept rule runs."""
+        tl = self.timeline()
+        return self.runs.evaluate(self.state.record, clock, ruleset, tl)
 
 
 class StateCache:

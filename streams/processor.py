@@ -27,7 +27,7 @@ from schemas.alerts import Alert, AlertState
 from schemas.envelope import Envelope
 from schemas.facts import PathwayFact
 from schemas.progress import NO_EVENT_TIME, OVERALL, Watermark
-from streams.alerts import AlertView, alert_of, evaluate
+from streams.alerts import AlertView, alert_of
 from streams.cache import Cached, StateCache
 from streams.metrics import fact_of
 from streams.ruleset import RuleSet
@@ -278,7 +278,8 @@ class Processor:
         state = cached.state
         state.partition = partition
         applied = state.apply(event, offset)
-        cached.changed()
+        if applied:
+            cached.changed(state.record.appended)
         if not self._counted(entry, offset):
             # Counted from the record: applied if this offset first brought the event in.
             first = applied or (
@@ -339,23 +340,28 @@ class Processor:
 
     def _alerts(self, cached: Cached, clock: datetime, partition: int) -> list[Alert]:
         state = cached.state
-        views, upcoming = evaluate(state.record, clock, self.ruleset, cached.timeline())
+        views, upcoming = cached.evaluate(clock, self.ruleset)
         self._schedule(partition, state.pathway_id, upcoming)
         out = []
+        seen = cached.emitted_views
         for rule_id in sorted(set(views) | set(state.emitted)):
             view, last = views.get(rule_id), state.emitted.get(rule_id)
+            before = None
+            if last is not None:
+                before = seen.get(rule_id)
+                if before is None:
+                    before = seen[rule_id] = view_of(last)
             if view is None:
-                if last is None or last["state"] == AlertState.RESOLVED:
+                if before is None or before.state == AlertState.RESOLVED:
                     continue
                 # Retraction: a late event showed this alert never applied.
-                view = AlertView(
-                    rule_id, AlertState.RESOLVED, view_of(last).since, view_of(last).deadline, clock
-                )
-            elif last is not None and view_of(last) == view:
+                view = AlertView(rule_id, AlertState.RESOLVED, before.since, before.deadline, clock)
+            elif before == view:
                 continue
             version = 1 if last is None else int(last["version"]) + 1
             alert = alert_of(view, self._fact(cached), self.ruleset, version)
-            state.emitted[rule_id] = alert.model_dump(mode="json")
+            state.emitted[rule_id] = emitted = alert.model_dump(mode="json")
+            seen[rule_id] = view_of(emitted)
             out.append(alert)
         return out
 

@@ -113,9 +113,16 @@ class PathwayRecord:
     # item names its own by index "d" (absent = 0), so a correction can restore older dims.
     dimsets: list[list[str]] = field(default_factory=list)
     _superseded: set[str] = field(default_factory=set, init=False, repr=False, compare=False)
+    # Sort key of the latest effective item ((), none yet); None: not known since a correction.
+    _tail: tuple[str, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    # The item the last `add` put after every effective item (the usual case, live and in a
+    # replay), so a timeline can be extended by it instead of rebuilt; None otherwise.
+    appended: Item | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._superseded = {it["s"] for it in self.items.values() if "s" in it}
+        if not self.items:
+            self._tail = ()
 
     def add(self, event: Envelope, offset: int | None = None) -> bool:
         """Add one event; False if its event_id is already in the record.
@@ -125,6 +132,7 @@ class PathwayRecord:
         (same offset) from a true duplicate (another offset) when it counts (issue 14).
         """
         event_id = str(event.event_id)
+        self.appended = None
         if event_id in self.items:
             return False
         item = item_of(event)
@@ -136,16 +144,26 @@ class PathwayRecord:
         index = self.dimsets.index(dimset)
         if index:
             item["d"] = index
-        self.items[event_id] = item
         target = item.get("s")
+        effective = target is None and event_id not in self._superseded
+        if effective and (item["t"], event_id) > self._tail_key():
+            self._tail, self.appended = (item["t"], event_id), item
+        self.items[event_id] = item
         if target is not None:
             self._superseded.add(target)
+            self._tail = None  # the correction's target may have been the latest item
         if event_id not in self._superseded and (item["t"], event_id) > tuple(self.dims[:2]):
             # Dimensions follow the latest event by event time (a case may move municipality).
             self.dims = [item["t"], event_id, *dimset]
         if target is not None and target == self.dims[1]:
             self._latest_dims()  # the latest event was corrected: the next latest decides
         return True
+
+    def _tail_key(self) -> tuple[str, ...]:
+        if self._tail is None:
+            effective = self.sorted_items()
+            self._tail = sort_key(effective[-1]) if effective else ()
+        return self._tail
 
     def offset_of(self, event_id: str) -> int | None:
         """The offset the event was first added at, if the worker gave one."""

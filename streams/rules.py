@@ -41,26 +41,6 @@ ACTIVITY_READY = "ACTIVITY_READY"
 MATCH_2 = "MATCH_2_EFFORT_READY"
 VULNERABLE_MATCH = frozenset({MATCH_2, "MATCH_3_TEMPORARILY_PASSIVE"})
 FOLLOW_UP_TYPES = frozenset({"FOLLOW_UP", "WORKPLACE_FOLLOW_UP"})
-# Events that move the main track (§3.2, §3.3): A23 restarts on each of them.
-STATE_CHANGING = frozenset(
-    {
-        "contact.initiated",
-        "screening.completed",
-        "visitation.completed",
-        "referral.made",
-        "referral.accepted",
-        "plan.created",
-        "offer.started",
-        "offer.extended",
-        "offer.ended",
-        "placement.hours_changed",
-        "readiness.changed",
-        "match.changed",
-        "resource_pathway.started",
-        "resource_pathway.ended",
-        "pathway.exited",
-    }
-)
 
 
 def _first(times: list[datetime], after: datetime) -> datetime | None:
@@ -271,12 +251,9 @@ def a18(tl: Timeline, r: Rule, ctx: Context) -> list[Instance]:
 
 def a23(tl: Timeline, r: Rule, ctx: Context) -> list[Instance]:
     """A23: no state-changing event for N days (non-exempt: paused during exemptions)."""
-    from streams.record import time_of
-
-    anchors = [time_of(it) for it in tl.items if it["k"] in STATE_CHANGING]
     return [
         Instance(i.since, i.threshold, i.cleared, pausable=True)
-        for i in _chain(anchors, lambda a: r.days("threshold_days"))
+        for i in _chain(tl.state_changes, lambda a: r.days("threshold_days"))
     ]
 
 
@@ -294,4 +271,26 @@ RULES: dict[str, Callable[[Timeline, Rule, Context], list[Instance]]] = {
     "A15": a15,
     "A18": a18,
     "A23": a23,
+}
+
+# The timeline fields each rule reads (besides the Context), so a pathway's runs of a rule are
+# derived again only when an event changed one of them (streams/alerts.py `Evaluation`,
+# issue 15); tests/streams/test_incremental.py checks the rules read nothing else.
+READS: dict[str, frozenset[str]] = {
+    rule_id: frozenset(fields)
+    for rule_id, fields in {
+        "A01": ("contacts", "visitations"),
+        "A03": ("visitations", "readiness", "match_group", "offers"),
+        "A04": ("offers",),
+        "A05": ("offers",),
+        "A06": ("trial_entry_at", "visitations", "held"),
+        "A08": ("no_shows", "held", "attempts"),
+        "A09": ("plans", "offers"),
+        "A10": ("offers", "held"),
+        "A12": ("offers", "hours_changes", "job_ready_at"),
+        "A13": ("plans", "offers", "hours_changes"),
+        "A15": ("readiness", "match_group", "offers", "mentors"),
+        "A18": ("exemptions",),
+        "A23": ("state_changes",),
+    }.items()
 }

@@ -127,3 +127,13 @@ RULES: dict[str, Callable[[Timeline, Rule, Context], list[Instance]]] = {
     "A17": a17,
     "A22": a22,
 }
+
+READS: dict[str, frozenset[str]] = {
+    **v1.READS,
+    "A02": frozenset({"readiness", "match_group", "visitations", "age_band", "offers"}),
+    "A11": frozenset({"offers", "reviews"}),
+    "A14": frozenset({"referrals", "accepted", "recommendations", "rehab_starts", "offers"}),
+    "A16": frozenset({"parallel", "offers"}),
+    "A17": frozenset({"company_plans", "offers", "rehab_ends", "rehab_starts"}),
+    "A22": frozenset({"handovers", "held"}),
+}

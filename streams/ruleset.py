@@ -29,6 +29,10 @@ class Rule:
     _durations: dict[tuple[str, float], timedelta] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # threshold -> [(state, elapsed time at which it is reached)] (streams/alerts.py _bounds).
+    bounds: dict[timedelta, list[tuple[Any, timedelta]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def name(self) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from schemas.enums import COMPANY_ORIENTED, MatchGroup, OfferType, Readiness
@@ -29,8 +30,29 @@ MATCH_VALUES = frozenset(m.value for m in MatchGroup)
 JOB_READY = frozenset({Readiness.JOB_READY.value, MatchGroup.MATCH_1_LABOUR_MARKET_READY.value})
 # Benefits that keep a citizen in the cash-benefit target group (M10a denominator, §6.1).
 CASH_LIKE = frozenset({"CASH_BENEFIT", "START_BENEFIT", "EDUCATION_BENEFIT", "INTEGRATION_BENEFIT"})
+# Events that move the main track (§3.2, §3.3): A23 restarts on each of them.
+STATE_CHANGING = frozenset(
+    {
+        "contact.initiated",
+        "screening.completed",
+        "visitation.completed",
+        "referral.made",
+        "referral.accepted",
+        "plan.created",
+        "offer.started",
+        "offer.extended",
+        "offer.ended",
+        "placement.hours_changed",
+        "readiness.changed",
+        "match.changed",
+        "resource_pathway.started",
+        "resource_pathway.ended",
+        "pathway.exited",
+    }
+)
 
 
+@lru_cache(maxsize=1 << 16)  # facts and rules ask for the same instants' dates again and again
 def local_date(at: datetime) -> date:
     """The Danish calendar date of an instant."""
     return at.astimezone(LOCAL_TZ).date()
@@ -119,6 +141,121 @@ class Timeline:
     rehab_ends: list[datetime] = field(default_factory=list)  # E21 resource_pathway.ended
     company_plans: list[datetime] = field(default_factory=list)  # E11 company_element_included
     handovers: list[tuple[datetime, str]] = field(default_factory=list)  # E5 handover_reason
+    state_changes: list[datetime] = field(default_factory=list)  # STATE_CHANGING items (A23)
+    # What `extend` needs to go on from the last item (issue 15): offers by id, the trial arm
+    # of trial.randomised and the latest envelope trial_arm.
+    _offers: dict[str, Offer] = field(default_factory=dict, repr=False, compare=False)
+    _randomised_arm: str = field(default="", repr=False, compare=False)
+    _envelope_arm: str = field(default="", repr=False, compare=False)
+
+    def extend(self, it: Item) -> frozenset[str]:
+        """Fold one more item, later in (occurred_at, event_id) order than every item so far.
+
+        Returns the names of the fields it may have changed besides `items` and `last_event_at`,
+        so a caller that keeps results derived from some fields knows which
+        to derive again (streams/alerts.py `Evaluation`, issue 15).
+        """
+        at, kind = time_of(it), it["k"]
+        self.items.append(it)
+        self.last_event_at = at
+        changed = _EXTEND.get(kind, frozenset())
+        if kind in STATE_CHANGING:
+            self.state_changes.append(at)
+        arm = it.get("a", self._envelope_arm)
+        if arm != self._envelope_arm:
+            self._envelope_arm = arm
+            changed = changed | _ARM
+        if kind == "contact.initiated":
+            self.contacts.append(at)
+            if not self.age_band:
+                self.age_band = it.get("age_band", "")
+        elif kind == "visitation.completed":
+            self.visitations.append(at)
+            self.readiness = it.get("readiness", self.readiness)
+            self.match_group = it.get("match_group", self.match_group)
+        elif kind in ("readiness.changed", "match.changed"):
+            to = it.get("to", "")
+            if to in READINESS_VALUES:
+                self.readiness = to
+            elif to in MATCH_VALUES:
+                self.match_group = to
+            if to in JOB_READY:
+                self.job_ready_at.append(at)
+        elif kind == "trial.randomised":
+            self._randomised_arm = it.get("arm", self._randomised_arm)
+            if self.trial_entry_at is None:
+                self.trial_entry_at = at
+        elif kind in ("plan.created", "plan.updated"):
+            self.regime = it.get("conversation_regime", self.regime)
+            self.plans.append((at, it.get("plan_type", ""), it.get("ordinary_hours_target")))
+            if it.get("company_element_included"):
+                self.company_plans.append(at)
+        elif kind == "offer.started":
+            oid = str(it.get("offer_id", it["id"]))
+            if oid not in self._offers:
+                self._offers[oid] = offer = Offer(
+                    oid, at, it.get("offer_type", ""), it.get("hours_per_week"),
+                    bool(it.get("goals_agreed", False)),
+                )  # fmt: skip
+                self.offers.append(offer)  # in (start, offer_id) order
+                if len(self.offers) > 1 and (at, oid) < _offer_key(self.offers[-2]):
+                    self.offers.sort(key=_offer_key)
+        elif kind == "offer.extended":
+            if it.get("offer_id") in self._offers:
+                self._offers[it["offer_id"]].extensions += 1
+        elif kind == "offer.ended":
+            ended = self._offers.get(it.get("offer_id", ""))
+            if ended is not None and ended.end is None:
+                ended.end, ended.end_reason = at, it.get("end_reason", "")
+                ended.actual_weeks = it.get("actual_weeks")
+        elif kind == "placement.hours_changed" and it.get("new_hours") is not None:
+            self.hours_changes.append((at, it.get("offer_id", ""), float(it["new_hours"])))
+        elif kind == "conversation.held":
+            self.held.append((at, it.get("conversation_type", "")))
+        elif kind == "conversation.scheduled":
+            self.scheduled += 1
+        elif kind == "conversation.no_show":
+            self.no_shows.append(at)
+        elif kind == "contact.attempted":
+            self.attempts.append((at, it.get("result", "")))
+        elif kind == "mentor.assigned":
+            key = str(it.get("mentor_assignment_id", it["id"]))
+            self.mentors.append(Interval(at, key=key, link=it.get("linked_offer_id", "")))
+        elif kind == "mentor.ended":
+            _close(self.mentors, it.get("mentor_assignment_id", ""), at)
+        elif kind == "parallel_effort.started":
+            self.parallel.append(Interval(at, key=_effort_key(it)))
+        elif kind == "parallel_effort.ended":
+            _close(self.parallel, _effort_key(it), at)
+        elif kind == "exemption.started":
+            if it.get("exempt_from", "ACTIVATION") in ("ACTIVATION", "BOTH"):
+                key = str(it.get("exemption_id", ""))
+                self.exemptions.append(Interval(at, key=key, review_date=it.get("review_date", "")))
+        elif kind == "exemption.ended":
+            _close(self.exemptions, str(it.get("exemption_id", "")), at)
+        elif kind == "benefit.changed":
+            if self.benefit_ended_at is None and it.get("to_benefit", "") not in CASH_LIKE:
+                self.benefit_ended_at = at
+        elif kind == "referral.made":
+            self.referrals.append((at, str(it.get("referral_id", "")), it.get("to_unit", "")))
+        elif kind == "referral.accepted":
+            self.accepted.append((at, str(it.get("referral_id", ""))))
+        elif kind == "placement.review":
+            self.reviews.append((at, str(it.get("offer_id", ""))))
+        elif kind == "resource_pathway.started":
+            self.rehab_starts.append((at, bool(it.get("company_element_in_plan", False))))
+        elif kind == "rehab_team.recommendation":
+            self.recommendations.append(at)
+        elif kind == "resource_pathway.ended":
+            self.rehab_ends.append(at)
+        elif kind == "case.handed_over":
+            self.handovers.append((at, it.get("handover_reason", "")))
+        elif kind == "pathway.exited" and self.exit_at is None:
+            # The first exit ends the pathway; a later one is a re-registration, not a new end.
+            self.exit_at, self.outcome = at, it.get("outcome", "")
+        # The trial arm: trial.randomised's, else the latest event's envelope trial_arm.
+        self.trial_arm = self._randomised_arm or self._envelope_arm
+        return changed
 
 
 def _close(open_: list[Interval], key: str, at: datetime) -> None:
@@ -129,106 +266,60 @@ def _close(open_: list[Interval], key: str, at: datetime) -> None:
             return
 
 
+def _offer_key(offer: Offer) -> tuple[datetime, str]:
+    return (offer.start, offer.offer_id)
+
+
 def _effort_key(it: Item) -> str:
     # effort_id when the source has one, else the correlation id, else the effort type.
     return str(it.get("effort_id", it.get("c", it.get("effort_type", ""))))
 
 
+# The fields (besides items and last_event_at) an item of each kind may change.
+_ARM = frozenset({"trial_arm"})
+_EXTEND: dict[str, frozenset[str]] = {
+    kind: frozenset(fields)
+    for kind, fields in {
+        "contact.initiated": ("contacts", "age_band"),
+        "visitation.completed": ("visitations", "readiness", "match_group"),
+        "readiness.changed": ("readiness", "match_group", "job_ready_at"),
+        "match.changed": ("readiness", "match_group", "job_ready_at"),
+        "trial.randomised": ("trial_arm", "trial_entry_at"),
+        "plan.created": ("regime", "plans", "company_plans"),
+        "plan.updated": ("regime", "plans", "company_plans"),
+        "offer.started": ("offers",),
+        "offer.extended": ("offers",),
+        "offer.ended": ("offers",),
+        "placement.hours_changed": ("hours_changes",),
+        "conversation.held": ("held",),
+        "conversation.scheduled": ("scheduled",),
+        "conversation.no_show": ("no_shows",),
+        "contact.attempted": ("attempts",),
+        "mentor.assigned": ("mentors",),
+        "mentor.ended": ("mentors",),
+        "parallel_effort.started": ("parallel",),
+        "parallel_effort.ended": ("parallel",),
+        "exemption.started": ("exemptions",),
+        "exemption.ended": ("exemptions",),
+        "benefit.changed": ("benefit_ended_at",),
+        "referral.made": ("referrals",),
+        "referral.accepted": ("accepted",),
+        "placement.review": ("reviews",),
+        "resource_pathway.started": ("rehab_starts",),
+        "rehab_team.recommendation": ("recommendations",),
+        "resource_pathway.ended": ("rehab_ends",),
+        "case.handed_over": ("handovers",),
+        "pathway.exited": ("exit_at", "outcome"),
+    }.items()
+}
+_EXTEND.update(
+    {kind: _EXTEND.get(kind, frozenset()) | {"state_changes"} for kind in STATE_CHANGING}
+)
+
+
 def build(items: list[Item]) -> Timeline:
-    """One pass over sorted items."""
-    tl = Timeline(items=items)
-    offers: dict[str, Offer] = {}
-    envelope_arm = ""
+    """The timeline of items in (occurred_at, event_id) order: one `extend` per item."""
+    tl = Timeline(items=[])
     for it in items:
-        at, kind = time_of(it), it["k"]
-        tl.last_event_at = at
-        envelope_arm = it.get("a", envelope_arm)
-        if kind == "contact.initiated":
-            tl.contacts.append(at)
-            if not tl.age_band:
-                tl.age_band = it.get("age_band", "")
-        elif kind == "visitation.completed":
-            tl.visitations.append(at)
-            tl.readiness = it.get("readiness", tl.readiness)
-            tl.match_group = it.get("match_group", tl.match_group)
-        elif kind in ("readiness.changed", "match.changed"):
-            to = it.get("to", "")
-            if to in READINESS_VALUES:
-                tl.readiness = to
-            elif to in MATCH_VALUES:
-                tl.match_group = to
-            if to in JOB_READY:
-                tl.job_ready_at.append(at)
-        elif kind == "trial.randomised":
-            tl.trial_arm = it.get("arm", tl.trial_arm)
-            if tl.trial_entry_at is None:
-                tl.trial_entry_at = at
-        elif kind in ("plan.created", "plan.updated"):
-            tl.regime = it.get("conversation_regime", tl.regime)
-            tl.plans.append((at, it.get("plan_type", ""), it.get("ordinary_hours_target")))
-            if it.get("company_element_included"):
-                tl.company_plans.append(at)
-        elif kind == "offer.started":
-            oid = str(it.get("offer_id", it["id"]))
-            if oid not in offers:
-                offers[oid] = Offer(
-                    oid, at, it.get("offer_type", ""), it.get("hours_per_week"),
-                    bool(it.get("goals_agreed", False)),
-                )  # fmt: skip
-        elif kind == "offer.extended":
-            if it.get("offer_id") in offers:
-                offers[it["offer_id"]].extensions += 1
-        elif kind == "offer.ended":
-            offer = offers.get(it.get("offer_id", ""))
-            if offer is not None and offer.end is None:
-                offer.end, offer.end_reason = at, it.get("end_reason", "")
-                offer.actual_weeks = it.get("actual_weeks")
-        elif kind == "placement.hours_changed" and it.get("new_hours") is not None:
-            tl.hours_changes.append((at, it.get("offer_id", ""), float(it["new_hours"])))
-        elif kind == "conversation.held":
-            tl.held.append((at, it.get("conversation_type", "")))
-        elif kind == "conversation.scheduled":
-            tl.scheduled += 1
-        elif kind == "conversation.no_show":
-            tl.no_shows.append(at)
-        elif kind == "contact.attempted":
-            tl.attempts.append((at, it.get("result", "")))
-        elif kind == "mentor.assigned":
-            key = str(it.get("mentor_assignment_id", it["id"]))
-            tl.mentors.append(Interval(at, key=key, link=it.get("linked_offer_id", "")))
-        elif kind == "mentor.ended":
-            _close(tl.mentors, it.get("mentor_assignment_id", ""), at)
-        elif kind == "parallel_effort.started":
-            tl.parallel.append(Interval(at, key=_effort_key(it)))
-        elif kind == "parallel_effort.ended":
-            _close(tl.parallel, _effort_key(it), at)
-        elif kind == "exemption.started":
-            if it.get("exempt_from", "ACTIVATION") in ("ACTIVATION", "BOTH"):
-                key = str(it.get("exemption_id", ""))
-                tl.exemptions.append(Interval(at, key=key, review_date=it.get("review_date", "")))
-        elif kind == "exemption.ended":
-            _close(tl.exemptions, str(it.get("exemption_id", "")), at)
-        elif kind == "benefit.changed":
-            if tl.benefit_ended_at is None and it.get("to_benefit", "") not in CASH_LIKE:
-                tl.benefit_ended_at = at
-        elif kind == "referral.made":
-            tl.referrals.append((at, str(it.get("referral_id", "")), it.get("to_unit", "")))
-        elif kind == "referral.accepted":
-            tl.accepted.append((at, str(it.get("referral_id", ""))))
-        elif kind == "placement.review":
-            tl.reviews.append((at, str(it.get("offer_id", ""))))
-        elif kind == "resource_pathway.started":
-            tl.rehab_starts.append((at, bool(it.get("company_element_in_plan", False))))
-        elif kind == "rehab_team.recommendation":
-            tl.recommendations.append(at)
-        elif kind == "resource_pathway.ended":
-            tl.rehab_ends.append(at)
-        elif kind == "case.handed_over":
-            tl.handovers.append((at, it.get("handover_reason", "")))
-        elif kind == "pathway.exited" and tl.exit_at is None:
-            # The first exit ends the pathway; a later one is a re-registration, not a new end.
-            tl.exit_at, tl.outcome = at, it.get("outcome", "")
-    if not tl.trial_arm:
-        tl.trial_arm = envelope_arm
-    tl.offers = sorted(offers.values(), key=lambda o: (o.start, o.offer_id))
+        tl.extend(it)
     return tl
