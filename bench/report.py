@@ -77,6 +77,23 @@ def lines(report: dict[str, Any]) -> list[str]:
             for name, t in dash.get("read_api", {}).items()
         ],
     )
+    fold = report.get("fold")
+    if fold:
+        out += ["", "fold cost per event by pathway length (bench/fold.py, in memory):"]
+        out += _table(
+            ["events/pathway", "µs/event", "events", "facts", "alerts"],
+            [
+                [
+                    str(r["events_per_pathway"]),
+                    f"{r['us_per_event']:.1f}",
+                    str(r["events"]),
+                    str(r["facts"]),
+                    str(r["alerts"]),
+                ]
+                for r in fold["rows"]
+            ],
+        )
+        out.append(f"cost at the longest / cost at the shortest: {fold['growth']}")
     out += ["", "hot path profile (cProfile, tottime):"]
     out += [f"  {p['share']:6.1%}  {p['function']}" for p in report["profile_top"][:8]]
     out.append(f"benchmark took {report['bench_seconds']} s")

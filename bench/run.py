@@ -1,6 +1,7 @@
 """`make bench`: every figure of the benchmark in one run, printed and written as JSON.
 
-Order: simulate the input; the in-memory stages; the sink insert; then, on the real stack,
+Order: simulate the input; the in-memory stages and the fold's cost per event against the
+pathway's length (bench/fold.py); the sink insert; then, on the real stack,
 the ceiling and the end-to-end replay of the same topic, freshness at a paced rate, and the
 dashboard queries at 1 million pathways. docs/benchmarks.md explains each figure.
 """
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import dashboard, data, freshness, replay, stages
+from bench import dashboard, data, fold, freshness, replay, stages
 from bench.pipeline import close_namespace, open_namespace
 from bench.profile import profile
 from bench.report import print_report, stage_row
@@ -107,6 +108,8 @@ def main() -> None:
     mem = _in_memory(pairs, settings)
     events = mem["events"]
     hot = profile([v for _, v in pairs[:20_000]], RESULTS / "profile-hotpath.txt")
+    _step(began, "fold cost per event at 20, 50 and 100 events per pathway")
+    folded = fold.run([20, 50, 100], pathways=300)
     _step(began, "ceiling, then replay through worker and sink")
     e2e = replay.run(settings, pairs, len(events), mem["pathways"], RESULTS / "logs")
     proto = None
@@ -179,6 +182,7 @@ def main() -> None:
         "freshness_short_sink_batch": fresh_short,
         "dashboard": dash,
         "profile_top": hot,
+        "fold": folded,
         "bench_seconds": round(time.monotonic() - began, 1),
     }
     print_report(report)
