@@ -30,7 +30,7 @@ from streams.app import (
 )
 from streams.cache import StateCache
 from streams.decode import Coordinates, dead_letter_key, decode
-from streams.flow import wait_until_restored
+from streams.flow import flush_producer, wait_until_restored
 from streams.processor import BATCH_MAX, Processor, overall
 from streams.ruleset import load
 
@@ -136,7 +136,7 @@ async def pathway_fold(stream: Any) -> AsyncIterator[None]:
         # alert is never ahead of the table that numbers its versions, so a crash cannot make
         # the restarted worker re-number an alert key below what the sink already holds.
         if app.producer.started:  # not in Faust's agent test_context
-            await app.producer.flush()
+            await flush_producer(app.producer)
         for topic, key, value in sends:
             await topic.send(key=key, value=value)
         yield None

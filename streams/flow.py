@@ -20,6 +20,14 @@
    in "wait_empty: Waiting for tasks" while its agent waited for the rebalance to end). In the
    revoke phase nothing has been restored yet, the assignment is still the old one, and the
    table is whole: the batch is folded, as Faust's wait_empty expects.
+3. Faust writes table changes through its producer buffer, and its `Producer.flush()` drains
+   that buffer with `flush_atmost(None)`, which returns as soon as 0.1 s pass without a message
+   leaving it (a send waiting for room in a full aiokafka batch, a slow broker): messages can
+   still be in the buffer when it returns, and Faust commits offsets right after it. The agent
+   calls `flush_producer` instead before it acks a batch, which returns only when the buffer is
+   empty, its last message handed to aiokafka, and the producer has delivered everything (at
+   least once: no committed event whose changelog write was never sent;
+   tests/streams/test_flow.py shows the upstream early return).
 """
 
 from __future__ import annotations
@@ -72,3 +80,20 @@ async def wait_until_restored(app: faust.App) -> None:
         if _REVOKED.get(id(app), 0) < app.rebalancing_count:
             return  # still revoking: Faust's wait_empty is waiting for this batch (see above)
         await asyncio.sleep(POLL_S)
+
+
+def _idle(buffer: Any) -> bool:
+    # Nothing queued, and the buffer's sender task waits for the next message rather than
+    # sending the last one it took (asyncio.Queue keeps the waiting getters in `_getters`).
+    return buffer.size == 0 and bool(buffer.pending._getters)
+
+
+async def flush_producer(producer: Any) -> None:
+    """Deliver everything queued, the buffered table changelog writes included (guard 3)."""
+    buffer = producer.buffer
+    while buffer.state == "running" and not _idle(buffer):
+        if buffer.size:
+            await buffer.flush()  # returns early when nothing leaves the buffer for 0.1 s
+        else:
+            await asyncio.sleep(POLL_S / 10)  # the last message is on its way to aiokafka
+    await producer.flush()
