@@ -129,13 +129,24 @@ def topics(ctx: click.Context) -> None:
 
 
 @cli.command()
+@click.option(
+    "--processes",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Worker processes in the consumer group, one core each (pathwatch/workers.py).",
+)
 @click.pass_context
-def worker(ctx: click.Context) -> None:
+def worker(ctx: click.Context, processes: int) -> None:
     """Run the Faust stream worker (same as `faust -A streams.app worker`)."""
     from pathwatch.topics import ensure_topics
 
     settings = _settings(ctx)
     ensure_topics(settings)
+    if processes > 1:
+        from pathwatch import workers
+
+        sys.exit(workers.run(settings, processes))
     from streams.app import app
 
     web = settings.streams

@@ -4,6 +4,7 @@ through a worker restart (state from the changelog) and a two-worker rebalance."
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -167,3 +168,50 @@ def test_two_workers_share_partitions_through_a_rebalance(pipeline: Pipeline) ->
     events, partition_of = read_events(pipe, len(messages))
     assert_matches_batch(pipe, events, partition_of)
     assert "Traceback" not in pipe.log_text("w2")
+
+
+def _owned_by_member(pipe: Pipeline) -> list[list[int]]:
+    """The events partitions each member of the worker group is assigned."""
+    from kafka import KafkaAdminClient
+
+    names = Names(pipe.settings.kafka.namespace)
+    admin = KafkaAdminClient(bootstrap_servers=pipe.settings.kafka.bootstrap)
+    try:
+        group = admin.describe_groups([names.app_id])[names.app_id]
+    finally:
+        admin.close()
+    return [
+        sorted(p for a in m["member_assignment"]["assigned_partitions"]
+               if a["topic"] == names.events for p in a["partitions"])
+        for m in group["members"]
+    ]  # fmt: skip
+
+
+def test_worker_processes_split_the_partitions_and_give_the_batch_results(
+    pipeline: Pipeline,
+) -> None:
+    """`pathwatch worker --processes 2`: both processes own partitions, results are exact, and
+    a SIGTERM to the supervisor stops both cleanly."""
+    pipe = pipeline
+    pipe.cli("migrate")
+    pipe.cli("topics")
+    pipe.env["PATHWATCH_STREAMS__STORE"] = "rocksdb://"
+    pipe.env["PATHWATCH_STREAMS__PROGRESS_INTERVAL_S"] = "1"
+    pipe.start("workers", "worker", "--processes", "2")
+    pipe.start("sinks", "sink", "all")
+
+    def split() -> bool:
+        owned = _owned_by_member(pipe)
+        return len(owned) == 2 and all(owned)  # each process folds some partitions
+
+    wait_for(split, 120, "two worker processes, each with partitions", pipe)
+    every = list(range(pipe.settings.kafka.partitions))
+    assert sorted(p for parts in _owned_by_member(pipe) for p in parts) == every
+    messages = simulated_messages("national", 17, 40, FAULTS)
+    produce(pipe, messages)
+    events, partition_of = read_events(pipe, len(messages))
+    assert_matches_batch(pipe, events, partition_of)
+    for name in ("w0", "w1"):  # each its own RocksDB store
+        assert any(Path(_datadir(pipe, name)).rglob("*.db")), name
+    assert pipe.stop("workers") == 0
+    assert "Traceback" not in pipe.log_text("workers")
