@@ -19,7 +19,7 @@ from typing import Any
 from clickhouse_driver import Client
 from kafka.admin import KafkaAdminClient
 
-from bench.stats import cpu_seconds, peak_rss_mb
+from bench.stats import cpu_seconds, peak_rss_mb, tree_total
 from consumers.clickhouse import connect
 from pathwatch import migrate
 from pathwatch.settings import Settings
@@ -80,12 +80,13 @@ class Namespace:
                 raise RuntimeError(f"{name} exited with {proc.returncode}; see {log}")
 
     def peak_rss(self) -> dict[str, float | None]:
-        """VmHWM in MiB of every running process."""
-        return {name: peak_rss_mb(proc.pid) for name, proc in self.procs.items()}
+        """VmHWM in MiB of every running process, summed over the processes it started
+        (`pathwatch worker --processes N`)."""
+        return {name: tree_total(proc.pid, peak_rss_mb) for name, proc in self.procs.items()}
 
     def cpu(self) -> dict[str, float | None]:
-        """CPU seconds used so far by every running process."""
-        return {name: cpu_seconds(proc.pid) for name, proc in self.procs.items()}
+        """CPU seconds used so far by every running process and the processes it started."""
+        return {name: tree_total(proc.pid, cpu_seconds) for name, proc in self.procs.items()}
 
     def stop_all(self, timeout: float = 30) -> None:
         """SIGTERM every process started here and wait (SIGKILL after `timeout`)."""

@@ -23,6 +23,8 @@ RAW_DONE = "SELECT uniqExact(event_id) FROM {db}.raw_events"
 
 
 SHIPPED_WORKER = ("pathwatch.cli", "worker")
+# Two worker processes of one group (pathwatch/workers.py): both cores fold (issue 15).
+TWO_WORKERS = (*SHIPPED_WORKER, "--processes", "2")
 PROTO_WORKER = ("faust", "-A", "bench.proto_worker", "worker", "-l", "warn", "--without-web")
 
 

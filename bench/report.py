@@ -58,6 +58,17 @@ def lines(report: dict[str, Any]) -> list[str]:
         "peak RSS (VmHWM) during replay: "
         + ", ".join(f"{k} {v} MiB" for k, v in e2e["peak_rss_mb"].items()),
         "CPU seconds during replay: " + ", ".join(f"{k} {v}" for k, v in e2e["cpu_s"].items()),
+    ]
+    two = report.get("replay_two_processes")
+    if two:
+        out += [
+            f"replay with two worker processes: wall {two['wall_s']} s, "
+            f"{two['events_per_s_after_startup']} events/s after the first fact; peak RSS "
+            + ", ".join(f"{k} {v} MiB" for k, v in two["peak_rss_mb"].items())
+            + "; CPU s "
+            + ", ".join(f"{k} {v}" for k, v in two["cpu_s"].items()),
+        ]
+    out += [
         f"freshness at {fresh['rate_events_per_s']:.0f} events/s ({fresh['events']} events): "
         f"p50 {fresh['p50_s']} s, p99 {fresh['p99_s']} s, max {fresh['max_s']} s",
         "  with PATHWATCH_SINK__BATCH_MAX_SECONDS={}: p50 {} s, p99 {} s".format(

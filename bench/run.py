@@ -112,6 +112,10 @@ def main() -> None:
     folded = fold.run([20, 50, 100], pathways=300)
     _step(began, "ceiling, then replay through worker and sink")
     e2e = replay.run(settings, pairs, len(events), mem["pathways"], RESULTS / "logs")
+    _step(began, f"replay done in {e2e['wall_s']} s; again with two worker processes")
+    e2e_two = replay.run(
+        settings, pairs, len(events), mem["pathways"], RESULTS / "logs", worker=replay.TWO_WORKERS
+    )
     proto = None
     if args.prototype:
         _step(began, f"replay done in {e2e['wall_s']} s; again with bench/proto_worker.py")
@@ -151,6 +155,9 @@ def main() -> None:
     ]
     rows += mem["rows"]
     rows.append(stage_row("end to end: worker + sink all -> ClickHouse", len(pairs), e2e["wall_s"]))
+    rows.append(
+        stage_row("end to end: worker --processes 2 + sink all", len(pairs), e2e_two["wall_s"])
+    )
     if proto is not None:
         rows.append(
             stage_row(
@@ -177,6 +184,7 @@ def main() -> None:
         },
         "stages": rows,
         "replay": e2e,
+        "replay_two_processes": e2e_two,
         "replay_prototype": proto,
         "freshness": fresh,
         "freshness_short_sink_batch": fresh_short,

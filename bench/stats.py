@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 
@@ -51,3 +51,38 @@ def cpu_seconds(pid: int, proc: Path = Path("/proc")) -> float | None:
     fields = text.rsplit(")", 1)[1].split()
     ticks = int(fields[11]) + int(fields[12])
     return round(ticks / os.sysconf("SC_CLK_TCK"), 2)
+
+
+def children(pid: int, proc: Path = Path("/proc")) -> list[int]:
+    """Pids of the live processes whose parent is `pid`."""
+    out = []
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(text.rsplit(")", 1)[1].split()[1]) == pid:  # field 4: ppid
+            out.append(int(entry.name))
+    return out
+
+
+def tree(pid: int, proc: Path = Path("/proc")) -> list[int]:
+    """`pid` and its live descendants (a supervisor and its worker processes)."""
+    out, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        out.append(current)
+        todo += children(current, proc)
+    return out
+
+
+def tree_total(
+    pid: int, measure: Callable[[int, Path], float | None], proc: Path = Path("/proc")
+) -> float | None:
+    """`measure(pid)` summed over the process and its descendants; None if it is gone."""
+    values = [measure(p, proc) for p in tree(pid, proc)]
+    if values[0] is None:
+        return None
+    return round(sum(v for v in values if v is not None), 2)

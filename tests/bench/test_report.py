@@ -40,6 +40,12 @@ def _report() -> dict[str, object]:
             "load_s": 3.1,
             "queries": {"funnel": {"p50_ms": 90.0, "p95_ms": 99.5}},
         },
+        "replay_two_processes": {
+            "wall_s": 70.1,
+            "events_per_s_after_startup": 1662,
+            "peak_rss_mb": {"worker": 211.4, "sinks": 127.9},
+            "cpu_s": {"worker": 96.5, "sinks": 40.1},
+        },
         "profile_top": [{"share": 0.37, "function": "re.search"}],
         "fold": {
             "rows": [
@@ -67,7 +73,8 @@ def _report() -> dict[str, object]:
 def test_lines_show_every_headline_figure() -> None:
     text = "\n".join(lines(_report()))
     expected: tuple[str, ...] = ("10000", "worker 105.7 MiB", "worker 80.2", "p99 1.3 s")
-    expected += ("p99 0.9 s", "99.5", "301.5", "333.0", "shortest: 1.1")
+    expected += ("p99 0.9 s", "99.5", "301.5", "333.0", "shortest: 1.1", "wall 70.1 s", "1662")
+    expected += ("worker 211.4 MiB", "worker 96.5")
     for figure in (*expected, "37.0%"):
         assert figure in text
 

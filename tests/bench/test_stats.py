@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.stats import cpu_seconds, peak_rss_mb, percentile
+from bench.stats import cpu_seconds, peak_rss_mb, percentile, tree, tree_total
 
 
 def test_percentile_interpolates_between_ranks() -> None:
@@ -59,3 +59,35 @@ def test_cpu_seconds_of_this_process_grows() -> None:
     assert before is not None
     assert after is not None
     assert after > before
+
+
+def test_tree_total_sums_a_supervisor_and_its_workers() -> None:
+    import subprocess
+    import sys
+    import time
+
+    # A parent with two children, each holding ~40 MiB: the total counts all three.
+    hold = "import time; b = bytearray(40 << 20); time.sleep(30)"
+    parent = subprocess.Popen(
+        [sys.executable, "-c",
+         "import subprocess, sys, time\n"
+         f"ps = [subprocess.Popen([sys.executable, '-c', {hold!r}]) for _ in range(2)]\n"
+         "time.sleep(30)"]
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while len(tree(parent.pid)) < 3:
+            assert time.monotonic() < deadline, "children did not start"
+            time.sleep(0.05)
+        time.sleep(0.5)  # the children allocate
+        alone, total = peak_rss_mb(parent.pid), tree_total(parent.pid, peak_rss_mb)
+        assert alone is not None
+        assert total is not None
+        assert total >= alone + 2 * 40
+        assert tree_total(parent.pid, cpu_seconds) is not None
+    finally:
+        for pid in tree(parent.pid)[1:]:
+            os.kill(pid, 9)
+        parent.kill()
+        parent.wait()
+    assert tree_total(parent.pid, peak_rss_mb) is None  # gone
