@@ -11,9 +11,9 @@ from typing import Any
 
 import orjson
 
+from schemas.decode import Coordinates, decode
 from schemas.envelope import Envelope
 from streams.batch import key_partition
-from streams.decode import Coordinates, decode
 from streams.processor import BATCH_MAX, Processor
 from streams.ruleset import load as load_rules
 

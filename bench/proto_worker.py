@@ -22,8 +22,8 @@ import orjson
 
 from pathwatch.settings import get_settings
 from schemas.deadletter import DeadLetter
+from schemas.decode import Coordinates, decode
 from schemas.topics import Names
-from streams.decode import Coordinates, decode
 from streams.state import PathwayState
 
 logger = logging.getLogger(__name__)

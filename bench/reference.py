@@ -1,6 +1,6 @@
 """The batch reference of a run, and how far ClickHouse is from it (every fact column, alerts).
 
-The reference decodes each message exactly as the worker does (streams/decode.py) and folds the
+The reference decodes each message exactly as the worker does (schemas/decode.py) and folds the
 valid events with streams/batch.py. It works one events partition at a time: a pathway's events
 share its partition (key = pathway id) and its alerts depend only on that partition's clock, so
 the result equals batch_facts / batch_alerts over the whole log while only one partition's
@@ -17,10 +17,10 @@ from typing import Any
 
 from schemas.alerts import AlertState
 from schemas.deadletter import DeadLetter
+from schemas.decode import Coordinates, decode
 from schemas.facts import PathwayFact
 from schemas.tables import ALERTS, PATHWAY_FACTS
 from streams.batch import batch_alerts, batch_facts, key_partition
-from streams.decode import Coordinates, decode
 from streams.ruleset import load as load_rules
 
 Row = tuple[Any, ...]

@@ -52,7 +52,7 @@ def _in_memory(pairs: list[tuple[bytes, bytes]], settings: Settings) -> dict[str
         "events": events,
         "pathways": len({e.pathway_id for e in events}),
         "rows": [
-            stage_row("decode + validate (streams.decode)", len(values), decode_s),
+            stage_row("decode + validate (schemas.decode)", len(values), decode_s),
             stage_row("fold: streams.processor (facts, alerts, table)", len(events), fold_s),
             stage_row("fact emission: fact() + JSON", len(events), emit_s),
             stage_row("sink: parse fact + map to row", len(facts), rows_s),

@@ -10,11 +10,11 @@ import orjson
 
 from consumers import rows
 from consumers.clickhouse import ClickHouseWriter
+from schemas.decode import Coordinates, decode
 from schemas.envelope import Envelope
 from schemas.facts import PathwayFact
 from schemas.tables import PATHWAY_FACTS
 from streams.batch import key_partition
-from streams.decode import Coordinates, decode
 from streams.processor import BATCH_MAX, Processor
 from streams.ruleset import load as load_rules
 from streams.state import PathwayState

@@ -31,10 +31,10 @@ from pathwatch.settings import Settings
 from schemas import tables
 from schemas.alerts import Alert
 from schemas.deadletter import DeadLetter
+from schemas.decode import Coordinates, decode
 from schemas.facts import PathwayFact
 from schemas.progress import Watermark
 from schemas.topics import Names
-from streams.decode import Coordinates, decode
 
 logger = logging.getLogger(__name__)
 

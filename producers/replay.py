@@ -2,7 +2,7 @@
 
 JSON Lines (one event object a line) or CSV (a flat export: one column per envelope or payload
 field, empty cell = field absent; see docs/replay.md). Each record is checked with the worker's
-own `streams.decode.decode`, so a line that replays is a line the worker accepts. Rejected lines
+own `schemas.decode.decode`, so a line that replays is a line the worker accepts. Rejected lines
 are reported by line number and reason only: never their values, which may hold a CPR number.
 
 A record may carry `citizen_cpr` instead of `citizen_id` (edge input, §8.1): it is replaced by the
@@ -26,8 +26,8 @@ import orjson
 from producers.emitter import Emitter
 from producers.pseudonym import Pseudonymiser
 from schemas.deadletter import DeadLetter
+from schemas.decode import Coordinates, decode
 from schemas.privacy import looks_like_cpr
-from streams.decode import Coordinates, decode
 
 logger = logging.getLogger(__name__)
 

@@ -124,7 +124,7 @@ class Envelope(BaseModel):
     @classmethod
     def _reject_cpr(cls, data: Any, info: ValidationInfo) -> Any:
         """Reject a CPR-like value in any field before anything else looks at it (§8.1)."""
-        # streams/decode.py scans the raw message text first; the field walk would repeat it.
+        # schemas/decode.py scans the raw message text first; the field walk would repeat it.
         if not (isinstance(info.context, dict) and info.context.get(RAW_TEXT_SCANNED)):
             path = find_cpr(data)
             if path is not None:

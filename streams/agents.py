@@ -14,6 +14,7 @@ from faust.streams import _current_event
 
 from pathwatch import metrics
 from schemas.deadletter import DeadLetter
+from schemas.decode import Coordinates, dead_letter_key, decode
 from schemas.envelope import Envelope
 from schemas.events.registry import event_type_of
 from schemas.progress import OVERALL
@@ -29,7 +30,6 @@ from streams.app import (
     settings,
 )
 from streams.cache import StateCache
-from streams.decode import Coordinates, dead_letter_key, decode
 from streams.flow import flush_producer, wait_until_restored
 from streams.processor import BATCH_MAX, Processor, overall
 from streams.ruleset import load

@@ -2,7 +2,7 @@
 
 Faults are drawn per pathway from their own random stream, so changing a fault rate never
 changes the valid events of a run. Invalid messages are extra messages (the valid event is
-still sent); each kind produces one dead-letter reason of streams/decode.py.
+still sent); each kind produces one dead-letter reason of schemas/decode.py.
 """
 
 from __future__ import annotations

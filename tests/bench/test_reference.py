@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 
 from bench.reference import FACT_COLUMNS, Expected, compare, expected, fact_cells
 from producers.simulator import Options, Rates, load, stream
+from schemas.decode import Coordinates, decode
 from schemas.envelope import Envelope
 from schemas.facts import PathwayFact
 from streams.batch import batch_alerts, batch_facts, key_partition
-from streams.decode import Coordinates, decode
 from streams.ruleset import load as load_rules
 
 PARTITIONS = 4

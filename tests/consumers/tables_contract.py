@@ -29,10 +29,10 @@ from consumers.rows import (
 from schemas import tables
 from schemas.alerts import Alert, AlertState, Severity
 from schemas.deadletter import DeadLetter, Reason
+from schemas.decode import Coordinates, decode
 from schemas.envelope import Envelope
 from schemas.facts import PathwayFact
 from schemas.progress import Watermark
-from streams.decode import Coordinates, decode
 from tests.factories import T0, contact, offer, visitation
 
 Insert = Callable[[str, Sequence[str], Sequence[Row]], None]

@@ -13,12 +13,12 @@ from consumers.clickhouse import connect
 from producers.simulator import Options, Rates, load, stream
 from producers.simulator.faults import Message
 from schemas.alerts import AlertState
+from schemas.decode import Coordinates, decode
 from schemas.envelope import Envelope
 from schemas.facts import PathwayFact
 from schemas.topics import Names
 from streams.alerts import AlertView
 from streams.batch import batch_alerts, batch_facts
-from streams.decode import Coordinates, decode
 from streams.ruleset import load as load_rules
 from tests.e2e.conftest import Pipeline
 

@@ -13,9 +13,9 @@ import pytest
 from consumers.clickhouse import ClickHouseWriter, connect
 from consumers.rows import FACT_COLUMNS, RAW_COLUMNS, fact_row, raw_row
 from schemas import tables
+from schemas.decode import Coordinates, decode
 from schemas.envelope import Envelope
 from schemas.facts import PathwayFact
-from streams.decode import Coordinates, decode
 from tests.e2e.conftest import Pipeline
 from tests.factories import T0, contact, offer, visitation
 

@@ -11,8 +11,8 @@ from kafka import KafkaConsumer
 
 from producers.simulator import Options, Rates, load, stream
 from schemas.deadletter import DeadLetter
+from schemas.decode import Coordinates, decode
 from schemas.topics import Names
-from streams.decode import Coordinates, decode
 from tests.e2e.conftest import Pipeline
 
 pytestmark = pytest.mark.e2e

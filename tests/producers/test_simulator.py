@@ -18,10 +18,10 @@ from producers.simulator.faults import INVALID_KINDS
 from producers.simulator.pathway import TRANSITIONS, build_pathway, states
 from producers.simulator.run import Population
 from schemas.deadletter import DeadLetter
+from schemas.decode import Coordinates, decode
 from schemas.enums import OfferType
 from schemas.envelope import Envelope
 from schemas.events import EVENT_TYPES
-from streams.decode import Coordinates, decode
 
 CONFIG = load()
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -67,7 +67,7 @@ def test_pathways_only_take_transitions_of_the_state_machine(scenario: str) -> N
 def test_without_faults_every_event_decodes_with_zero_dead_letters(
     scenario: str, pathways: int
 ) -> None:
-    """Every payload the simulator emits is accepted by the contract (streams/decode.py)."""
+    """Every payload the simulator emits is accepted by the contract (schemas/decode.py)."""
     letters: Counter[str] = Counter()
     decoded: Counter[str] = Counter()
     for msg in stream(CONFIG, Options(scenario, seed=5, pathways=pathways)):

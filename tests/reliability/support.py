@@ -19,9 +19,9 @@ from producers.emitter import Emitter
 from producers.simulator import Options, Rates, load, stream
 from producers.simulator.faults import Message
 from schemas.deadletter import DeadLetter
+from schemas.decode import Coordinates, decode
 from schemas.envelope import Envelope
 from schemas.topics import Names
-from streams.decode import Coordinates, decode
 from tests.e2e.conftest import Pipeline
 
 # One input for the three fault tests and their uninterrupted reference run: a national

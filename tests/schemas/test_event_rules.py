@@ -11,6 +11,7 @@ import pytest
 from pydantic import BaseModel, ValidationError
 
 from schemas.deadletter import DeadLetter
+from schemas.decode import Coordinates, decode
 from schemas.enums import DANISH, Sensitivity, danish
 from schemas.envelope import Envelope
 from schemas.events import (
@@ -25,7 +26,6 @@ from schemas.events import (
     ScreeningCompleted,
     TrialRandomised,
 )
-from streams.decode import Coordinates, decode
 from tests.factories import envelope
 from tests.schemas.docs_examples import sections
 

@@ -11,10 +11,10 @@ from typing import Any
 import jsonschema
 import pytest
 
+from schemas.decode import Coordinates, decode
 from schemas.envelope import Envelope
 from schemas.events import EVENT_TYPES
 from schemas.jsonschema import DEFAULT_DIR, file_name
-from streams.decode import Coordinates, decode
 from tests.schemas.docs_examples import EVENTS_MD, Section, sections
 
 SECTIONS = sections()

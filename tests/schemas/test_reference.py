@@ -11,9 +11,9 @@ from pydantic import ValidationError
 
 from schemas import reference
 from schemas.deadletter import DeadLetter, Reason
+from schemas.decode import Coordinates, decode
 from schemas.events import ContactInitiated
 from schemas.reference import RegionScheme
-from streams.decode import Coordinates, decode
 from tests.factories import T0, contact
 
 DATES = [

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from schemas.deadletter import DeadLetter
+from schemas.decode import Coordinates, decode
 from schemas.events import EVENT_TYPES, ConversationHeld, PathwayExited
 from schemas.events.registry import UPCASTERS, upcast
-from streams.decode import Coordinates, decode
 
 OLD = Path(__file__).resolve().parent / "old_payloads"
 FILES = sorted(OLD.glob("*.json"))

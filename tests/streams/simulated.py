@@ -10,10 +10,10 @@ from typing import Any
 
 from producers.simulator import Options, Rates, load, stream
 from schemas.alerts import Alert
+from schemas.decode import Coordinates, decode
 from schemas.envelope import Envelope
 from schemas.facts import PathwayFact
 from streams.alerts import AlertView
-from streams.decode import Coordinates, decode
 from streams.processor import Processor, view_of
 from streams.ruleset import RuleSet
 from streams.ruleset import load as load_rules

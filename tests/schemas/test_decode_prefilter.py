@@ -7,8 +7,8 @@ import uuid
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from schemas.decode import may_hold_cpr
 from schemas.privacy import looks_like_cpr
-from streams.decode import may_hold_cpr
 
 # Digits (ASCII and other Unicode digits), separators, hex letters and JSON punctuation: the
 # characters that make or break a CPR match and the UUIDs removed before it.

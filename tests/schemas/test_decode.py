@@ -9,15 +9,15 @@ from typing import Any
 import pytest
 
 from schemas.deadletter import DeadLetter, Reason
-from schemas.events import ContactInitiated
-from schemas.reference import municipalities, region_of
-from streams.decode import (
+from schemas.decode import (
     EARLIEST_EVENT_DATE,
     MAX_MESSAGE_BYTES,
     Coordinates,
     dead_letter_key,
     decode,
 )
+from schemas.events import ContactInitiated
+from schemas.reference import municipalities, region_of
 from tests.factories import T0, contact, offer
 
 WHERE = Coordinates("t", 2, 41)
