@@ -1,11 +1,13 @@
 """One runner for every ClickHouse sink: facts, alerts, raw events, dead letters, progress.
 
 Each sink consumes one topic in its own consumer group (schemas/topics.py), turns messages into
-rows (consumers/rows.py), batches by size and age, inserts, and commits offsets only after the
-insert succeeded. Every target table collapses a replayed row (0002), so a crash between insert
-and commit only means a harmless replay. While ClickHouse is unreachable the batch is kept, the
-consumer is paused (it keeps polling, so it stays in its group), and the insert is retried with
-exponential backoff; afterwards the sink catches up from where it committed.
+rows (consumers/specs.py, consumers/rows.py), batches by size and age, inserts, and commits
+offsets only after the insert succeeded. Every target table collapses a replayed row (0002), so
+a crash between insert and commit only means a harmless replay. While ClickHouse is unreachable
+the batch is kept, the consumer is paused (it keeps polling, so it stays in its group), and the
+insert is retried with exponential backoff (`Outage`); afterwards the sink catches up from where
+it committed. The group chores (commits, lag, kafka-python's abandoned rejoin) are in
+consumers/group.py.
 """
 
 from __future__ import annotations
@@ -13,8 +15,6 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,114 +22,21 @@ from kafka import KafkaConsumer
 from kafka.errors import KafkaError
 from pydantic import ValidationError
 
-from consumers import rows
+from consumers import group
 from consumers.batching import BatchingSink
 from consumers.clickhouse import ClickHouseWriter, DestinationUnavailable, connect
 from consumers.deadletters import DeadLetterSender
+from consumers.specs import SINKS, SinkSpec
 from pathwatch import metrics
 from pathwatch.settings import Settings
 from schemas import tables
-from schemas.alerts import Alert
-from schemas.deadletter import DeadLetter
-from schemas.decode import Coordinates, decode
-from schemas.facts import PathwayFact
-from schemas.progress import Watermark
 from schemas.topics import Names
 
 logger = logging.getLogger(__name__)
 
-# (record, written_at) -> (row or None to skip, the instant end-to-end latency is measured from)
-ToRow = Callable[[Any, datetime], tuple[rows.Row | None, datetime]]
+__all__ = ["SINKS", "SinkSpec", "run_sink", "run_sinks"]
 
-
-@dataclass(frozen=True)
-class SinkSpec:
-    """What one sink reads and writes."""
-
-    name: str
-    topic: Callable[[Names], str]
-    group: Callable[[Names], str]
-    table: str
-    columns: tuple[str, ...]
-    to_row: ToRow
-
-
-def _facts(record: Any, now: datetime) -> tuple[rows.Row | None, datetime]:
-    fact = PathwayFact.model_validate_json(record.value)
-    return rows.fact_row(fact, now), rows.kafka_time(record.timestamp)
-
-
-def _alerts(record: Any, now: datetime) -> tuple[rows.Row | None, datetime]:
-    alert = Alert.model_validate_json(record.value)
-    return rows.alert_row(alert, now), rows.kafka_time(record.timestamp)
-
-
-def _raw(record: Any, now: datetime) -> tuple[rows.Row | None, datetime]:
-    # The same edge check as the worker; what fails it is the worker's dead letter, not ours.
-    where = Coordinates(record.topic, record.partition, record.offset)
-    event = decode(record.value, where, now)
-    if isinstance(event, DeadLetter):
-        return None, now
-    metrics.EVENTS_CONSUMED.labels("sink-raw", getattr(event, "event_type", "")).inc()
-    return rows.raw_row(event, record.partition, record.offset, now), event.recorded_at
-
-
-def _dead_letters(record: Any, now: datetime) -> tuple[rows.Row | None, datetime]:
-    dl = DeadLetter.model_validate_json(record.value)
-    at = rows.kafka_time(record.timestamp)
-    return rows.dead_letter_row(dl, at, now), at
-
-
-def _progress(record: Any, now: datetime) -> tuple[rows.Row | None, datetime]:
-    wm = Watermark.model_validate_json(record.value)
-    return rows.progress_row(wm, now), rows.kafka_time(record.timestamp)
-
-
-SINKS: dict[str, SinkSpec] = {
-    spec.name: spec
-    for spec in (
-        SinkSpec(
-            "facts",
-            lambda n: n.facts,
-            lambda n: n.fact_sink_group,
-            tables.PATHWAY_FACTS,
-            rows.FACT_COLUMNS,
-            _facts,
-        ),
-        SinkSpec(
-            "alerts",
-            lambda n: n.alerts,
-            lambda n: n.alert_sink_group,
-            tables.ALERTS,
-            rows.ALERT_COLUMNS,
-            _alerts,
-        ),
-        SinkSpec(
-            "raw",
-            lambda n: n.events,
-            lambda n: n.raw_sink_group,
-            tables.RAW_EVENTS,
-            rows.RAW_COLUMNS,
-            _raw,
-        ),
-        SinkSpec(
-            "deadletters",
-            lambda n: n.dead_letters,
-            lambda n: n.dead_letter_sink_group,
-            tables.DEAD_LETTERS,
-            rows.DEAD_LETTER_COLUMNS,
-            _dead_letters,
-        ),
-        SinkSpec(
-            "progress",
-            lambda n: n.progress,
-            lambda n: n.progress_sink_group,
-            tables.PROGRESS,
-            rows.PROGRESS_COLUMNS,
-            _progress,
-        ),
-    )
-}
+LAG_EVERY_S = 5.0
 
 
 class _MeteredWriter:
@@ -156,10 +63,43 @@ class _MeteredWriter:
         self.latencies.clear()
 
 
-def run_sink(settings: Settings, name: str, stop: threading.Event) -> int:
-    """Run sink `name` until `stop` is set; flush and commit before returning rows written."""
-    spec = SINKS[name]
-    names = Names(settings.kafka.namespace)
+class Outage:
+    """ClickHouse unreachable: keep the batch, stop fetching, retry after a growing pause."""
+
+    def __init__(self, consumer: KafkaConsumer, name: str, settings: Settings) -> None:
+        self.consumer, self.name = consumer, name
+        self.initial, self.maximum = settings.sink.retry_initial_s, settings.sink.retry_max_s
+        self.backoff = self.initial
+        self.paused = False
+
+    def hold(self) -> None:
+        """While paused, partitions assigned during the outage must wait as well."""
+        if self.paused:
+            self.consumer.pause(*self.consumer.assignment())
+
+    def failed(self, exc: Exception, stop: threading.Event) -> None:
+        """An insert failed: pause fetching, wait, and wait longer next time."""
+        logger.warning(
+            "%s: ClickHouse unavailable (%s); retry in %.1fs", self.name, exc, self.backoff
+        )
+        metrics.SINK_RETRIES.labels(self.name).inc()
+        if not self.paused:
+            self.consumer.pause(*self.consumer.assignment())
+            self.paused = True
+        stop.wait(self.backoff)
+        self.backoff = min(self.backoff * 2, self.maximum)
+
+    def ended(self) -> None:
+        """An insert succeeded: fetch again, and start the next backoff from the beginning."""
+        self.backoff = self.initial
+        if self.paused:
+            logger.info("%s: ClickHouse reachable again; catching up", self.name)
+            self.consumer.resume(*self.consumer.paused())
+            self.paused = False
+
+
+def _consumer(settings: Settings, spec: SinkSpec, names: Names, stop: threading.Event) -> Any:
+    """The sink's consumer, subscribed, once the topic is in the metadata (or after 60 s)."""
     topic = spec.topic(names)
     consumer = KafkaConsumer(
         bootstrap_servers=settings.kafka.bootstrap,
@@ -173,6 +113,52 @@ def run_sink(settings: Settings, name: str, stop: threading.Event) -> int:
     deadline = time.monotonic() + 60
     while not consumer.partitions_for_topic(topic) and time.monotonic() < deadline:
         stop.wait(0.5)
+    # No rebalance listener: with one, kafka-python 3.0.12 marks the owned partitions "pending
+    # revocation" before every rejoin, and a rejoin it abandons (group.finish_abandoned_rejoin)
+    # left them unfetchable. At-least-once does not need one: every polled row is in the buffer
+    # until it is written, and commit() (the positions) runs only after the write, so no commit
+    # passes a row that was not written. Rows of a partition lost in a rebalance are still
+    # written; the next owner re-reads them from the committed offset and the copies collapse.
+    consumer.subscribe([topic])
+    return consumer
+
+
+def _poll(consumer: KafkaConsumer, name: str, stop: threading.Event) -> dict[Any, Any] | None:
+    """The records of one poll; None (after a pause) while the broker is away."""
+    try:
+        polled: dict[Any, Any] = consumer.poll(timeout_ms=200)
+    except KafkaError as exc:
+        # kafka-python 3.0 raises from poll() while the broker is away (a restart): keep the
+        # batch and the consumer, and poll again (issue 7, broker restart).
+        logger.warning("%s: poll failed (%s); retrying", name, exc)
+        stop.wait(1.0)
+        return None
+    group.finish_abandoned_rejoin(consumer, name)
+    return polled
+
+
+def _write(sink: BatchingSink, name: str, outage: Outage, stop: threading.Event) -> bool | None:
+    """Insert the batch and commit: True; inserted but the commit refused: False; None while
+    ClickHouse is unreachable (the batch is kept, `outage` waits)."""
+    try:
+        sink.flush()
+    except KafkaError as exc:
+        # Written but not committed (e.g. a rebalance was in progress): commit again later;
+        # until then a restart replays these rows and they collapse.
+        logger.warning("%s: commit failed (%s); retrying", name, type(exc).__name__)
+        return False
+    except DestinationUnavailable as exc:
+        outage.failed(exc, stop)
+        return None
+    outage.ended()
+    return True
+
+
+def run_sink(settings: Settings, name: str, stop: threading.Event) -> int:
+    """Run sink `name` until `stop` is set; flush and commit before returning rows written."""
+    spec = SINKS[name]
+    names = Names(settings.kafka.namespace)
+    consumer = _consumer(settings, spec, names, stop)
     latencies: list[datetime] = []
     client = connect(settings)
     writer = _MeteredWriter(name, ClickHouseWriter(client, spec.table, spec.columns), latencies)
@@ -183,75 +169,38 @@ def run_sink(settings: Settings, name: str, stop: threading.Event) -> int:
         max_seconds=settings.sink.batch_max_seconds,
     )
     dead_letters = DeadLetterSender(settings, names.dead_letters, name)
-    # No rebalance listener: with one, kafka-python 3.0.12 marks the owned partitions "pending
-    # revocation" before every rejoin, and a rejoin it abandons (see _finish_abandoned_rejoin)
-    # left them unfetchable. At-least-once does not need one: every polled row is in the buffer
-    # until it is written, and commit() (the positions) runs only after the write, so no commit
-    # passes a row that was not written. Rows of a partition lost in a rebalance are still
-    # written; the next owner re-reads them from the committed offset and the copies collapse.
-    consumer.subscribe([topic])
     metrics.SINK_LAST_SUCCESS.labels(name).set(time.time())
-    backoff = settings.sink.retry_initial_s
-    paused = False
+    outage = Outage(consumer, name, settings)
     uncommitted = False  # written rows whose offsets a commit refused (e.g. mid-rebalance)
     next_lag = 0.0
-    logger.info("sink %s consuming %s into %s", name, topic, spec.table)
+    logger.info("sink %s consuming %s into %s", name, spec.topic(names), spec.table)
     try:
         while not stop.is_set():
             started = time.perf_counter()
-            if paused:
-                # Partitions assigned during an outage must wait as well.
-                consumer.pause(*consumer.assignment())
-            try:
-                polled = consumer.poll(timeout_ms=200)
-            except KafkaError as exc:
-                # kafka-python 3.0 raises from poll() while the broker is away (a restart):
-                # keep the batch and the consumer, and poll again (issue 7, broker restart).
-                logger.warning("%s: poll failed (%s); retrying", name, exc)
-                stop.wait(1.0)
+            outage.hold()
+            polled = _poll(consumer, name, stop)
+            if polled is None:
                 continue
-            _finish_abandoned_rejoin(consumer, name)
             now = datetime.now(UTC)
             for records in polled.values():
                 for record in records:
                     _add(spec, sink, record, now, latencies, dead_letters)
-            if (polled or uncommitted) and not sink.buffer and not paused:
+            if (polled or uncommitted) and not sink.buffer and not outage.paused:
                 # Every record so far was skipped (the raw sink skips the worker's dead letters)
                 # or a commit after a write was refused: commit now, or the group would show lag
                 # for ever (issue 7).
-                uncommitted = not _commit(consumer, name)
+                uncommitted = not group.commit(consumer, name)
             if time.monotonic() >= next_lag:
-                _report_lag(consumer, name)
-                next_lag = time.monotonic() + 5
+                group.report_lag(consumer, name)
+                next_lag = time.monotonic() + LAG_EVERY_S
             if not sink.due():
                 continue
-            try:
-                sink.flush()
-            except KafkaError as exc:
-                # Written but not committed (e.g. a rebalance was in progress): commit again
-                # later; until then a restart replays these rows and they collapse.
-                logger.warning("%s: commit failed (%s); retrying", name, type(exc).__name__)
-                uncommitted = True
-                continue
-            except DestinationUnavailable as exc:
-                # Keep the batch, stop fetching more, retry after a growing pause.
-                logger.warning(
-                    "%s: ClickHouse unavailable (%s); retry in %.1fs", name, exc, backoff
-                )
-                metrics.SINK_RETRIES.labels(name).inc()
-                if not paused:
-                    consumer.pause(*consumer.assignment())
-                    paused = True
-                stop.wait(backoff)
-                backoff = min(backoff * 2, settings.sink.retry_max_s)
+            written = _write(sink, name, outage, stop)
+            if not written:
+                uncommitted = uncommitted or written is False
                 continue
             uncommitted = False
             metrics.PROCESSING_SECONDS.labels(f"sink-{name}").observe(time.perf_counter() - started)
-            backoff = settings.sink.retry_initial_s
-            if paused:
-                logger.info("%s: ClickHouse reachable again; catching up", name)
-                consumer.resume(*consumer.paused())
-                paused = False
             if name == "alerts":
                 _refresh_open_alerts(client, settings)
     finally:
@@ -260,33 +209,6 @@ def run_sink(settings: Settings, name: str, stop: threading.Event) -> int:
         consumer.close(autocommit=False)
         logger.info("sink %s stopped after %d rows", name, sink.rows_written)
     return sink.rows_written
-
-
-def _finish_abandoned_rejoin(consumer: KafkaConsumer, name: str) -> None:
-    """Make kafka-python finish a rejoin that poll()'s timeout abandoned (3.0.12).
-
-    A rejoin the group leader starts because the topic metadata changed is not driven by the
-    coordinator's `rejoin_needed` flag, and the leader's own assignment ends the metadata
-    mismatch while JoinGroup/SyncGroup are in flight. If poll()'s timeout expires then, the next
-    poll sees no reason to rejoin and never applies the new generation: the member stays
-    REBALANCING, so every commit fails with RebalanceInProgressError, and with a listener its
-    partitions also stay "pending revocation" and unfetchable (issue 14: the 20-25 s sink
-    stalls). Asking for a rejoin makes the next poll complete it.
-    """
-    coordinator: Any = consumer._coordinator  # no public API exposes the join state
-    if coordinator.rejoining and not coordinator.need_rejoin():
-        logger.info("%s: a rejoin was left unfinished by kafka-python; completing it", name)
-        coordinator.request_rejoin()
-
-
-def _commit(consumer: KafkaConsumer, name: str) -> bool:
-    """Commit the consumed positions; False (logged) when the group refused, e.g. mid-rebalance."""
-    try:
-        consumer.commit()
-    except KafkaError as exc:
-        logger.warning("%s: commit failed (%s); retrying", name, type(exc).__name__)
-        return False
-    return True
 
 
 def _add(
@@ -307,21 +229,6 @@ def _add(
     if row is not None:
         sink.add(row)
         latencies.append(since)
-
-
-def _report_lag(consumer: KafkaConsumer, name: str) -> int | None:
-    """Set the lag gauge (end offsets minus positions over assigned partitions); None = unknown."""
-    assigned = list(consumer.assignment())
-    if not assigned:
-        return 0
-    try:
-        ends = consumer.end_offsets(assigned)
-        lag = sum(max(0, ends[tp] - consumer.position(tp, timeout_ms=5000)) for tp in assigned)
-    except Exception as exc:  # lag is best effort; never stop the sink for it
-        logger.debug("lag unavailable: %s", exc)
-        return None
-    metrics.CONSUMER_LAG.labels(f"sink-{name}").set(lag)
-    return int(lag)
 
 
 _last_alert_refresh = 0.0
@@ -364,7 +271,7 @@ def _final_flush(
             return
     if not sink.buffer:
         # Positions past skipped or dead-lettered records, or a commit refused earlier.
-        _commit(consumer, name)
+        group.commit(consumer, name)
 
 
 def run_sinks(settings: Settings, names: list[str], stop: threading.Event) -> dict[str, int]:

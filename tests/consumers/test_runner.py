@@ -10,7 +10,7 @@ import pytest
 from kafka.coordinator.base import BaseCoordinator
 from kafka.coordinator.consumer import ConsumerCoordinator
 
-from consumers.runner import _finish_abandoned_rejoin
+from consumers.group import finish_abandoned_rejoin as _finish_abandoned_rejoin
 
 
 @dataclass
