@@ -63,7 +63,10 @@ def _stages(tl: Timeline, until: datetime | None) -> list[str]:
 
 
 def current_state(tl: Timeline) -> str:
-    """Main-track state after the latest state-changing event (§3.2, transitions T1-T15)."""
+    """Main-track state after the latest state-changing event (§3.2, transitions T1-T15).
+
+    The reference fold over the whole timeline; facts read `Timeline.main_state`, the same
+    fold kept item by item (tests/streams/test_incremental.py holds them equal)."""
     state = "CONTACTED"
     open_offers: dict[str, bool] = {}  # offer_id -> company-oriented
     by_id = {o.offer_id: o for o in tl.offers}
@@ -223,7 +226,7 @@ def fact_of(record: PathwayRecord, tl: Timeline | None = None) -> PathwayFact:
         stage_reached=stages[-1] if stages else "CONTACTED",
         stages_reached=stages,
         lost_at_stage=lost,
-        current_state=current_state(tl),
+        current_state=tl.main_state,
         company_offers_started=len(company),
         company_offers_ended=len(ended),
         company_placement_weeks=round(float(sum(weeks)), 3),

@@ -189,7 +189,7 @@ class PathwayRecord:
             "pathway_id": self.pathway_id,
             "dims": self.dims,
             "dimsets": self.dimsets,
-            "items": sorted(self.items.values(), key=sort_key),
+            "items": list(self.items.values()),  # in arrival order: from_dict keys them by id
         }
 
     @classmethod

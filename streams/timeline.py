@@ -142,11 +142,15 @@ class Timeline:
     company_plans: list[datetime] = field(default_factory=list)  # E11 company_element_included
     handovers: list[tuple[datetime, str]] = field(default_factory=list)  # E5 handover_reason
     state_changes: list[datetime] = field(default_factory=list)  # STATE_CHANGING items (A23)
+    # Main-track state after the latest state-changing event (§3.2, T1-T15; M15 current_state),
+    # folded item by item; streams/metrics.py `current_state` is the reference it must equal.
+    main_state: str = "CONTACTED"
     # What `extend` needs to go on from the last item (issue 15): offers by id, the trial arm
     # of trial.randomised and the latest envelope trial_arm.
     _offers: dict[str, Offer] = field(default_factory=dict, repr=False, compare=False)
     _randomised_arm: str = field(default="", repr=False, compare=False)
     _envelope_arm: str = field(default="", repr=False, compare=False)
+    _open_offers: dict[str, bool] = field(default_factory=dict, repr=False, compare=False)
 
     def extend(self, it: Item) -> frozenset[str]:
         """Fold one more item, later in (occurred_at, event_id) order than every item so far.
@@ -255,7 +259,42 @@ class Timeline:
             self.exit_at, self.outcome = at, it.get("outcome", "")
         # The trial arm: trial.randomised's, else the latest event's envelope trial_arm.
         self.trial_arm = self._randomised_arm or self._envelope_arm
+        if self.main_state != "EXITED":
+            before = self.main_state
+            self._main_track(it, kind)
+            if self.main_state != before:
+                changed = changed | _MAIN
         return changed
+
+    def _main_track(self, it: Item, kind: str) -> None:
+        """Move `main_state` on by one item (the first exit ends the pathway for good)."""
+        if kind == "screening.completed":
+            self.main_state = "SCREENED"
+        elif kind == "visitation.completed":
+            self.main_state = "ASSESSED"
+        elif kind == "plan.created" or (kind == "plan.updated" and not self._open_offers):
+            self.main_state = "PLANNED"
+        elif kind == "resource_pathway.started":
+            self.main_state = "RESOURCE_PATHWAY"
+        elif kind == "offer.started" and it.get("offer_id") in self._offers:
+            company = self._offers[it["offer_id"]].company
+            self._open_offers[it["offer_id"]] = company
+            self.main_state = "IN_COMPANY_PLACEMENT" if company else "PREPARATORY"
+        elif kind == "offer.ended" and it.get("offer_id") in self._open_offers:
+            was_company = self._open_offers.pop(it["offer_id"])
+            interrupted = str(it.get("end_reason", "")).startswith("INTERRUPTED")
+            if any(self._open_offers.values()):
+                self.main_state = "IN_COMPANY_PLACEMENT"
+            elif self._open_offers:
+                self.main_state = "PREPARATORY"
+            elif interrupted or not was_company:
+                # T12 a placement broke down; T8 a course ended with no placement yet. A
+                # placement completed as planned stays until the next step (T10, T11).
+                self.main_state = "PLANNED"
+        elif kind in ("readiness.changed", "match.changed") and it.get("to") in JOB_READY:
+            self.main_state = "JOB_HUNT"
+        elif kind == "pathway.exited":
+            self.main_state = "EXITED"
 
 
 def _close(open_: list[Interval], key: str, at: datetime) -> None:
@@ -277,6 +316,7 @@ def _effort_key(it: Item) -> str:
 
 # The fields (besides items and last_event_at) an item of each kind may change.
 _ARM = frozenset({"trial_arm"})
+_MAIN = frozenset({"main_state"})
 _EXTEND: dict[str, frozenset[str]] = {
     kind: frozenset(fields)
     for kind, fields in {

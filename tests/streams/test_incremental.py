@@ -25,6 +25,7 @@ from schemas.alerts import AlertState
 from schemas.envelope import Envelope
 from streams.alerts import evaluate, instances
 from streams.cache import Cached
+from streams.metrics import current_state
 from streams.rules import Context
 from streams.rules_v2 import READS, RULES
 from streams.ruleset import load
@@ -246,3 +247,13 @@ def test_extend_reports_every_field_it_changes(events: list[Envelope]) -> None:
         reported = tl.extend(item)
         changed = {n for n in names if getattr(before, n) != getattr(tl, n)}
         assert changed - {"items", "last_event_at"} <= reported, item["k"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(events=deliveries())
+def test_the_kept_main_track_state_equals_the_reference_fold(events: list[Envelope]) -> None:
+    state = PathwayState(PID)
+    for e in events:
+        state.apply(e)
+        tl = build(state.record.sorted_items())
+        assert tl.main_state == current_state(tl)
