@@ -194,6 +194,9 @@ class Evaluation:
     rules: dict[str, Runs] = field(default_factory=dict)
     # rule id -> the views of its cleared runs worked out so far (same rules and pauses).
     cleared: dict[str, dict[Instance, AlertView | None]] = field(default_factory=dict)
+    # (clock, next change, views) of the last evaluation while no rule's runs changed since:
+    # between that clock and the next change no alert can move, so the answer is the same.
+    last: tuple[datetime, datetime | None, dict[str, AlertView]] | None = None
 
     def stale(self, fields: frozenset[str]) -> None:
         """Forget the runs of the rules that read any of `fields` (all, on an exit)."""
@@ -201,9 +204,11 @@ class Evaluation:
             return
         if "exit_at" in fields:
             self.rules.clear()
+            self.last = None
             return
         for rule_id in [r for r in self.rules if READS[r] & fields]:
             del self.rules[rule_id]
+            self.last = None
 
     def evaluate(
         self, record: PathwayRecord, clock: datetime, ruleset: RuleSet, tl: Timeline
@@ -217,6 +222,10 @@ class Evaluation:
             self.ruleset, self.key, self.pauses = ruleset, key, pauses
             self.rules.clear()
             self.cleared.clear()
+            self.last = None
+        last = self.last
+        if last is not None and last[0] <= clock and (last[1] is None or clock < last[1]):
+            return dict(last[2]), last[1]
         views: dict[str, AlertView] = {}
         upcoming: list[datetime] = []
         for rule_id, rule in ruleset.for_pathway(muni, programme).items():
@@ -240,7 +249,8 @@ class Evaluation:
                 nxt = _next_change(rule, inst, pauses if inst.pausable else [], clock)
                 if nxt is not None:
                     upcoming.append(nxt)
-        return views, min(upcoming, default=None)
+        self.last = (clock, min(upcoming, default=None), views)
+        return dict(views), self.last[1]
 
 
 def alert_of(view: AlertView, fact: PathwayFact, ruleset: RuleSet, version: int) -> Alert:
