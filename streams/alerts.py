@@ -134,15 +134,53 @@ def evaluate(
 
 
 @dataclass(frozen=True)
+class Live:
+    """A run not cleared that can become due, with the event times its states begin at."""
+
+    index: int  # in `since` order among the rule's runs
+    inst: Instance
+    deadline: datetime | None
+    # (state, elapsed time it needs, the event time it is reached: None while paused for good)
+    steps: tuple[tuple[AlertState, timedelta, datetime | None], ...]
+
+    def view(self, rule_id: str, clock: datetime) -> AlertView | None:
+        """`_view` at `clock`: elapsed(since, clock) >= b exactly when b is zero or the time
+        `time_at` gives for b has come (elapsed grows with the clock; time_at is the first
+        instant it reaches b)."""
+        state, began = None, None
+        for step, needed, at in self.steps:
+            if needed == ZERO or (at is not None and at <= clock):
+                state, began = step, at
+        if state is None:
+            return None
+        assert began is not None
+        return AlertView(rule_id, state, self.inst.since, self.deadline, began)
+
+    def next_change(self, clock: datetime) -> datetime | None:
+        """`_next_change` at `clock`."""
+        return min((at for _s, _n, at in self.steps if at is not None and at > clock), default=None)
+
+
+def _live(rule: Rule, index: int, inst: Instance, pauses: list[Interval]) -> Live:
+    assert inst.threshold is not None
+    paused = pauses if inst.pausable else []
+    steps = tuple(
+        (state, needed, time_at(inst.since, needed, paused))
+        for state, needed in _bounds(rule, inst.threshold)
+    )
+    return Live(index, inst, time_at(inst.since, inst.threshold, paused), steps)
+
+
+@dataclass(frozen=True)
 class Runs:
     """One rule's runs on one pathway timeline, split by what the clock can still change."""
 
     # (index, view) of the latest run in `since` order that was cleared after it was raised:
     # its view (RESOLVED) no longer depends on the clock.
     fixed: tuple[int, AlertView] | None
-    # (index, run) of the runs not cleared that can become due: their view and next change
-    # move with the clock. Cleared runs and runs that can never be due have no next change.
-    live: list[tuple[int, Instance]]
+    # The runs not cleared that can become due: their view and next change move with the
+    # clock. Cleared runs and runs that can never be due have no next change.
+    live: list[Live]
 
 
 def split_runs(
@@ -158,13 +196,13 @@ def split_runs(
     """
     known = {} if known is None else known
     fixed: tuple[int, AlertView] | None = None
-    live: list[tuple[int, Instance]] = []
+    live: list[Live] = []
     for i in range(len(runs) - 1, -1, -1):
         inst = runs[i]
         if inst.threshold is None:
             continue
         if inst.cleared is None:
-            live.append((i, inst))
+            live.append(_live(rule, i, inst, pauses))
             continue
         if fixed is not None:
             continue  # only the latest raised cleared run can be the view
@@ -235,18 +273,18 @@ class Evaluation:
                 runs = split_runs(rule, instances(tl, rule, ctx), pauses, known)
                 self.rules[rule_id] = runs
             view = None
-            for i, inst in reversed(runs.live):
-                if runs.fixed is not None and i < runs.fixed[0]:
+            for live in reversed(runs.live):
+                if runs.fixed is not None and live.index < runs.fixed[0]:
                     break  # the fixed view is of a later run
-                view = _view(rule, inst, pauses if inst.pausable else [], clock)
+                view = live.view(rule_id, clock)
                 if view is not None:
                     break
             if view is None and runs.fixed is not None:
                 view = runs.fixed[1]
             if view is not None:
                 views[rule_id] = view
-            for _i, inst in runs.live:
-                nxt = _next_change(rule, inst, pauses if inst.pausable else [], clock)
+            for live in runs.live:
+                nxt = live.next_change(clock)
                 if nxt is not None:
                     upcoming.append(nxt)
         self.last = (clock, min(upcoming, default=None), views)
