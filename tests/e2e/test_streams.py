@@ -180,11 +180,15 @@ def _owned_by_member(pipe: Pipeline) -> list[list[int]]:
         group = admin.describe_groups([names.app_id])[names.app_id]
     finally:
         admin.close()
-    return [
-        sorted(p for a in m["member_assignment"]["assigned_partitions"]
-               if a["topic"] == names.events for p in a["partitions"])
-        for m in group["members"]
-    ]  # fmt: skip
+    out = []
+    for member in group["members"]:
+        # Empty (not yet decoded) while the group is still forming.
+        got = member["member_assignment"]
+        assigned = got.get("assigned_partitions", []) if isinstance(got, dict) else []
+        out.append(
+            sorted(p for a in assigned if a["topic"] == names.events for p in a["partitions"])
+        )
+    return out
 
 
 def test_worker_processes_split_the_partitions_and_give_the_batch_results(
