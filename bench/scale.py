@@ -24,7 +24,8 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,8 @@ from bench.reference import clickhouse_alerts, clickhouse_facts, compare, expect
 from consumers.clickhouse import connect
 from pathwatch.settings import Settings, StreamsSettings, get_settings
 from producers.simulator import Options, Rates, load, stream
+from producers.simulator.config import Scenario
+from schemas.decode import EARLIEST_EVENT_DATE
 from schemas.topics import Names
 from streams.batch import key_partition
 
@@ -82,6 +85,26 @@ class Watch:
         self.sinks_rss = max(self.sinks_rss, rss.get("sinks") or 0.0)
 
 
+def history_start(scenario: Scenario, pathways: int, now: datetime) -> datetime | None:
+    """A start for the simulation that puts the whole history at least a year before `now`.
+
+    The simulator keeps the scenario's arrival rate (`intake_days` per `pathways` of the
+    scenario), so 150 000 national pathways arrive over about 15 years: from the scenario's
+    start (2016) the history would run past today, and the worker rightly dead-letters events
+    ahead of its clock (`timestamp_in_future`), at a wall time the reference cannot reproduce.
+    None keeps the scenario's start when the history already ends a year before `now`.
+    """
+    arrivals = timedelta(days=scenario.intake_days) * pathways / max(scenario.pathways, 1)
+    span = arrivals + timedelta(weeks=scenario.horizon_weeks + 8)  # the last pathway's events
+    latest_start = now - span - timedelta(days=365)
+    start = datetime.combine(scenario.start, clock_time(8), UTC)
+    if start <= latest_start:
+        return None
+    if latest_start.date() < EARLIEST_EVENT_DATE:
+        raise ValueError(f"{pathways} pathways at the scenario's rate reach back before 2007")
+    return datetime.combine(latest_start.date(), clock_time(8), UTC)
+
+
 def _produce(settings: Settings, config: Config) -> dict[int, list[bytes]]:
     """Simulate the run and produce it (acks=all, key = pathway id, on the key's partition);
     every value by events partition in offset order."""
@@ -91,8 +114,11 @@ def _produce(settings: Settings, config: Config) -> dict[int, list[bytes]]:
     partition_of: dict[str, int] = {}
     failed: list[BaseException] = []
     producer = data.producer_of(settings)
+    simulator = load()
+    start = history_start(simulator.scenarios[SCENARIO], config.pathways, datetime.now(UTC))
     messages = stream(
-        load(), Options(SCENARIO, seed=config.seed, pathways=config.pathways, rates=rates)
+        simulator,
+        Options(SCENARIO, seed=config.seed, pathways=config.pathways, rates=rates, start=start),
     )
     for msg in messages:
         part = partition_of.get(msg.key)
